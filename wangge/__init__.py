@@ -1,0 +1,1 @@
+"""Wangge: grid-based community governance and incident command."""

@@ -1,0 +1,3 @@
+from wangge.cli import main
+
+main()
