@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "wangge.regions",
     "wangge.accounts",
     "wangge.events",
+    "wangge.supervision",
     "wangge.api",
     "wangge.demo",
 ]
