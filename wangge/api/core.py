@@ -1,7 +1,10 @@
 """The NinjaAPI instance, its auth and its error handlers."""
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -9,7 +12,51 @@ from ninja.errors import ValidationError as NinjaValidationError
 from wangge.api.auth import AUTH
 from wangge.api.errors import ApiError, error_body
 
-api = NinjaAPI(
+
+def _json_error(code: str, message: str, details=None, status: int = 400) -> JsonResponse:
+    body = error_body(code, message, details)
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _has_nul(request) -> bool:
+    """PostgreSQL text cannot hold NUL, so such input would fail deep in a query as a 500."""
+    if "\x00" in request.path:
+        return True
+    return any("\x00" in key or "\x00" in value for key, value in request.GET.items())
+
+
+def _url_guard(view: Callable) -> Callable:
+    """Refusals ninja makes outside its exception handlers, given the standard error body."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if _has_nul(request):
+            return _json_error("invalid_input", "请求参数中含有不允许的空字符（NUL）。")
+        response = view(request, *args, **kwargs)
+        if not isinstance(response, HttpResponseNotAllowed):
+            return response
+        allowed = sorted(m.strip() for m in response["Allow"].split(",") if m.strip())
+        refusal = _json_error(
+            "method_not_allowed", "不支持该请求方法。", {"allowed": allowed}, status=405
+        )
+        refusal["Allow"] = response["Allow"]
+        return refusal
+
+    return guarded
+
+
+class WanggeAPI(NinjaAPI):
+    """NinjaAPI whose URLs refuse NUL input and unsupported methods with the error body."""
+
+    @property
+    def urls(self):
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            pattern.callback = _url_guard(pattern.callback)
+        return patterns, app_name, namespace
+
+
+api = WanggeAPI(
     title="Wangge API",
     version="1",
     description="网格化社会治理与指挥调度平台 HTTP API. Errors: {code, message, details}.",
