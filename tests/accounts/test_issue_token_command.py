@@ -1,4 +1,4 @@
-"""`wangge issue_token USERNAME NAME [--days N]` prints a working token once."""
+"""`wangge issue-token USERNAME NAME [--days N]` prints a working token once."""
 
 import io
 from datetime import timedelta
@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from wangge.accounts.models import ApiToken, Role, User
 from wangge.accounts.services import grant_role
+from wangge.cli import main
 
 
 @pytest.fixture
@@ -72,3 +73,10 @@ def test_inactive_user_gets_no_token(operator):
     with pytest.raises(CommandError):
         _issue("ops", "x")
     assert not ApiToken.objects.exists()
+
+
+def test_console_script_accepts_the_hyphenated_name(operator, monkeypatch, capsys):
+    monkeypatch.setattr("sys.argv", ["wangge", "issue-token", "ops", "console", "--days", "1"])
+    main()
+    token = capsys.readouterr().out.strip()
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {token}").get("/api/me").status_code == 200

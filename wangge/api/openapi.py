@@ -13,7 +13,7 @@ from django.conf import settings
 from wangge.api.routes import api
 
 COMMITTED_PATH = Path(settings.PACKAGE_DIR).parent / "docs" / "openapi.json"
-REGENERATE_HINT = "wangge export_openapi"
+REGENERATE_HINT = "wangge export-openapi"
 
 
 def render_openapi() -> str:
