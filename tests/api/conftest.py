@@ -1,5 +1,6 @@
 """Shared helpers for API tests: a fast password hasher and the expected scope."""
 
+import json
 from uuid import uuid4
 
 import pytest
@@ -52,10 +53,19 @@ def visible_grids(root: Region | None) -> set[str]:
     return set(Grid.objects.filter(village__code__in=regions).values_list("code", flat=True))
 
 
+def _reject_constant(word: str):
+    raise AssertionError(f"response is not standard JSON: it contains {word}")
+
+
+def standard_json(response):
+    """The body parsed as standard JSON (no NaN or Infinity, which browsers reject)."""
+    return json.loads(response.content, parse_constant=_reject_constant)
+
+
 def assert_error_body(response, status: int, code: str | None = None) -> dict:
     assert response.status_code == status, (response.status_code, response.content[:300])
     assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
-    body = response.json()
+    body = standard_json(response)
     assert set(body) == {"code", "message", "details"}, body
     assert isinstance(body["code"], str) and body["code"]
     assert isinstance(body["message"], str) and body["message"]

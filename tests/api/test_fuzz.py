@@ -4,7 +4,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.api.conftest import assert_error_body
+from tests.api.conftest import assert_error_body, standard_json
 
 ODD_VALUES = [
     "",
@@ -54,3 +54,5 @@ def test_odd_input_never_causes_a_server_error(as_user, template, params):
         assert response.status_code < 500, (template, value, response.content[:300])
         if response.status_code >= 400:
             assert_error_body(response, response.status_code)
+        elif response.status_code == 200:
+            standard_json(response)

@@ -1,13 +1,16 @@
 """The NinjaAPI instance, its auth and its error handlers."""
 
+import math
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 
 from wangge.api.auth import AUTH
 from wangge.api.errors import ApiError, error_body
@@ -45,6 +48,32 @@ def _url_guard(view: Callable) -> Callable:
     return guarded
 
 
+def _finite(data: Any) -> Any:
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {key: _finite(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [_finite(value) for value in data]
+    return data
+
+
+class StandardJSONRenderer(JSONRenderer):
+    """Only standard JSON: NaN and ±Infinity (e.g. echoed bad input) become null.
+
+    Python would write them as the bare words NaN and Infinity, which browsers'
+    JSON.parse rejects. The walk over the data runs only when such a value occurs.
+    """
+
+    json_dumps_params = {"allow_nan": False}
+
+    def render(self, request, data: Any, *, response_status: int) -> str:
+        try:
+            return super().render(request, data, response_status=response_status)
+        except ValueError:
+            return super().render(request, _finite(data), response_status=response_status)
+
+
 class WanggeAPI(NinjaAPI):
     """NinjaAPI whose URLs refuse NUL input and unsupported methods with the error body."""
 
@@ -61,6 +90,7 @@ api = WanggeAPI(
     version="1",
     description="网格化社会治理与指挥调度平台 HTTP API. Errors: {code, message, details}.",
     auth=AUTH,
+    renderer=StandardJSONRenderer(),
     urls_namespace="api",
 )
 
