@@ -1,5 +1,6 @@
 """Enumerates every django-ninja operation of the live API, for meta-tests."""
 
+import re
 from dataclasses import dataclass
 
 from ninja.operation import Operation
@@ -30,3 +31,8 @@ def all_operations() -> list[Op]:
                 for method in operation.methods:
                     found.append(Op(method.upper(), f"{API_MOUNT}/{route}", operation))
     return found
+
+
+def sample_url(path: str, value: str = "1") -> str:
+    """`path` with every {param} (typed or not) filled with `value`."""
+    return re.sub(r"\{[^}]*\}", value, path)

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from tests.api.conftest import assert_error_body
-from tests.api.operations import all_operations
+from tests.api.operations import all_operations, sample_url
 
 UNSAFE_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
 
@@ -35,7 +35,7 @@ def _methods_by_path() -> dict[str, set[str]]:
 @pytest.mark.parametrize("path", sorted(_methods_by_path()))
 def test_unsupported_method_is_405_with_error_body(db, path):
     served = _methods_by_path()[path]
-    url = path.replace("{code}", "211421000000")
+    url = sample_url(path)
     for method in [m for m in UNSAFE_METHODS if m not in served]:
         response = Client().generic(method, url)
         body = assert_error_body(response, 405, "method_not_allowed")

@@ -10,7 +10,9 @@ from shapely import from_wkb
 from shapely.geometry import box
 
 from tests.api.conftest import assert_error_body, region_subtree, visible_grids
+from tests.api.operations import all_operations, sample_url
 from wangge.accounts.models import ApiToken, GridAssignment, OrgUnit, RoleGrant, User
+from wangge.api.permissions import PUBLIC
 from wangge.regions.models import Grid, Region
 
 # Cast members allowed to read jurisdiction data (regions and grids).
@@ -68,6 +70,22 @@ def test_anonymous_gets_401_everywhere_but_public_endpoints(cast, county_paths):
     before = _row_counts()
     for path in [*county_paths, "/api/me"]:
         assert_error_body(client.get(path), 401, "not_authenticated")
+    assert _row_counts() == before
+
+
+GUARDED_OPERATIONS = [
+    (op.method, op.path)
+    for op in all_operations()
+    if op.operation.view_func.permission_rule != PUBLIC
+]
+
+
+@pytest.mark.parametrize(("method", "path"), GUARDED_OPERATIONS)
+def test_anonymous_gets_401_on_every_guarded_operation(jurisdiction, method, path):
+    """Covers operations added later too: auth runs before any input is read."""
+    before = _row_counts()
+    response = Client().generic(method, sample_url(path), "{}", content_type="application/json")
+    assert_error_body(response, 401, "not_authenticated")
     assert _row_counts() == before
 
 
