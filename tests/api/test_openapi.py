@@ -55,3 +55,13 @@ def test_export_command_can_print_to_stdout(db):
     out = io.StringIO()
     call_command("export_openapi", "--output", "-", stdout=out)
     assert out.getvalue() == render_openapi()
+
+
+def test_document_declares_the_error_body_for_every_operation(db):
+    document = Client().get("/api/openapi.json").json()
+    error = document["components"]["schemas"]["Error"]
+    assert set(error["required"]) == set(error["properties"]) == {"code", "message", "details"}
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            refused = operation["responses"]["4XX"]["content"]["application/json"]["schema"]
+            assert refused == {"$ref": "#/components/schemas/Error"}, (method, path)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
@@ -74,8 +74,35 @@ class StandardJSONRenderer(JSONRenderer):
             return super().render(request, _finite(data), response_status=response_status)
 
 
+class ErrorOut(Schema):
+    """The body of every 4xx answer."""
+
+    code: str
+    message: str
+    details: Any
+
+
+ERROR_RESPONSE = {
+    "description": "Refused; `code` says why (machine-readable), `message` for people.",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+
+
 class WanggeAPI(NinjaAPI):
-    """NinjaAPI whose URLs refuse NUL input and unsupported methods with the error body."""
+    """NinjaAPI whose URLs refuse NUL input and unsupported methods with the error body,
+    and whose OpenAPI document declares that body for every operation's 4xx answers."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Error"] = ErrorOut.model_json_schema()
+        for path_item in schema["paths"].values():
+            for operation in path_item.values():
+                # Status keys as strings, as in the JSON itself (ninja uses ints).
+                responses = {str(k): v for k, v in operation.get("responses", {}).items()}
+                responses.setdefault("4XX", ERROR_RESPONSE)
+                operation["responses"] = responses
+        return schema
 
     @property
     def urls(self):
