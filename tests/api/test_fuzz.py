@@ -56,3 +56,31 @@ def test_odd_input_never_causes_a_server_error(as_user, template, params):
             assert_error_body(response, response.status_code)
         elif response.status_code == 200:
             standard_json(response)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ('{"name": "a\\u0000b"}', "application/json"),
+        ('{"name": "a\\\\\\u0000b"}', "application/json"),
+        ('{"name": "a\x00b"}', "application/json"),
+        ("name=a%00b", "application/x-www-form-urlencoded"),
+    ],
+)
+def test_nul_in_a_text_body_is_refused_before_any_query(as_user, body, content_type):
+    """PostgreSQL cannot store NUL in text; the API refuses it up front for every operation."""
+    response = as_user("county_operator").generic("GET", "/api/me", body, content_type)
+    assert_error_body(response, 400, "invalid_input")
+
+
+def test_escaped_backslash_before_u0000_is_not_a_nul(as_user):
+    response = as_user("county_operator").generic(
+        "GET", "/api/me", '{"name": "a\\\\u0000b"}', "application/json"
+    )
+    assert response.status_code == 200
+
+
+def test_nul_in_any_repeated_query_value_is_refused(as_user):
+    client = as_user("county_operator")
+    response = client.get("/api/regions", {"parent": ["\x00", "211421000000"]})
+    assert_error_body(response, 400, "invalid_input")

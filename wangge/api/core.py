@@ -1,6 +1,7 @@
 """The NinjaAPI instance, its auth and its error handlers."""
 
 import math
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -21,11 +22,26 @@ def _json_error(code: str, message: str, details=None, status: int = 400) -> Jso
     return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
 
 
+# A JSON "\u0000" escape that is not itself an escaped backslash followed by "u0000".
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+_TEXT_BODIES = ("application/json", "application/x-www-form-urlencoded")
+
+
 def _has_nul(request) -> bool:
-    """PostgreSQL text cannot hold NUL, so such input would fail deep in a query as a 500."""
+    """PostgreSQL text cannot hold NUL, so such input would fail deep in a query as a 500.
+
+    Checked: the path, every query value, and JSON or form bodies (binary uploads
+    may hold NUL legitimately and are left to their own validation).
+    """
     if "\x00" in request.path:
         return True
-    return any("\x00" in key or "\x00" in value for key, value in request.GET.items())
+    for key, values in request.GET.lists():
+        if "\x00" in key or any("\x00" in value for value in values):
+            return True
+    if request.content_type in _TEXT_BODIES:
+        body = request.body
+        return b"\x00" in body or b"%00" in body or bool(_JSON_NUL.search(body))
+    return False
 
 
 def _url_guard(view: Callable) -> Callable:
