@@ -1,4 +1,9 @@
-"""The NinjaAPI instance, its auth and its error handlers."""
+"""The NinjaAPI instance, its auth and its error handlers.
+
+Besides the handlers, the API guards what ninja answers on its own (405, NUL
+input that PostgreSQL cannot store, non-standard JSON floats), so that every
+refusal has the body {"code", "message", "details"}.
+"""
 
 import math
 import re
@@ -65,6 +70,7 @@ def _url_guard(view: Callable) -> Callable:
 
 
 def _finite(data: Any) -> Any:
+    """`data` with NaN and ±Infinity replaced by None, as JavaScript's JSON.stringify does."""
     if isinstance(data, float):
         return data if math.isfinite(data) else None
     if isinstance(data, dict):
