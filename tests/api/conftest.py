@@ -11,12 +11,6 @@ from wangge.regions.models import Grid, Region
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The cast creates a dozen users; PBKDF2 would dominate the run time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _own_grid_index_version(_fresh_cache):
     """Give each test its own grid-index version.
 
