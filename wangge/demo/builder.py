@@ -20,8 +20,7 @@ from wangge.demo.boundaries import boundary
 from wangge.demo.partition import apportion, largest_polygon, partition, reading_order
 from wangge.regions.codes import RegionLevel, make_grid_code, prefix_range, significant_prefix
 from wangge.regions.locate import invalidate_grid_index
-from wangge.regions.models import Grid as Grid
-from wangge.regions.models import GridKind, Region
+from wangge.regions.models import Grid, GridKind, Region
 from wangge.regions.services import grid_fields, region_fields, save_region
 
 COUNTY_RANGE = prefix_range(significant_prefix(c.COUNTY[0], RegionLevel.COUNTY))
