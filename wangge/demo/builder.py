@@ -152,39 +152,35 @@ def _villages(townships: list[Region], grids: int, rng: np.random.Generator) -> 
 
 def _grids(villages: list[Region], total: int, rng: np.random.Generator) -> None:
     shares = apportion([v.shape.area for v in villages], total)
-    dedicated = _dedicated_villages(villages)
     rows: list[Grid] = []
     for village, count in zip(villages, shares, strict=True):
         cells = partition(village.shape, count, rng)
         base = village.name.removesuffix("（示例）")
         for sequence, index in enumerate(reading_order(cells), start=1):
-            name = f"{base}第{sequence}网格"
-            attributes = {"name": name, "kind": GridKind.COMPREHENSIVE, "subject": ""}
-            if village.pk in dedicated and sequence == 1:
-                subject = dedicated[village.pk]
-                attributes = {
-                    "name": f"{base}{subject.label}专属网格",
-                    "kind": GridKind.DEDICATED,
-                    "subject": subject,
-                }
-            party = f"{attributes['name']}党小组" if rng.random() < PARTY_GROUP_SHARE else ""
             rows.append(
                 Grid(
                     code=make_grid_code(village.code, sequence),
+                    name=f"{base}第{sequence}网格",
                     village=village,
                     households=int(rng.integers(HOUSEHOLDS[0], HOUSEHOLDS[1] + 1)),
-                    party_group=party,
-                    **attributes,
                     **grid_fields(cells[index]),
                 )
             )
+    _mark_dedicated(rows)
+    for grid in rows:
+        if rng.random() < PARTY_GROUP_SHARE:
+            grid.party_group = f"{grid.name}党小组"
     Grid.objects.bulk_create(rows, batch_size=500)
 
 
-def _dedicated_villages(villages: list[Region]) -> dict[int, str]:
-    """Villages of the county seat whose first grid is a dedicated grid, with its subject."""
-    seat = [v for v in villages if v.parent.name == c.SECOND_TOWNSHIP] or villages
-    return {v.pk: s for v, s in zip(seat, c.DEDICATED_SUBJECTS, strict=False)}
+def _mark_dedicated(rows: list[Grid]) -> None:
+    """The county seat's first grids become the school, hospital, market and enterprise grids."""
+    seat = [g for g in rows if g.village.parent.name == c.SECOND_TOWNSHIP]
+    others = [g for g in rows if g.village.parent.name != c.SECOND_TOWNSHIP]
+    for grid, subject in zip(seat + others, c.DEDICATED_SUBJECTS, strict=False):
+        grid.kind = GridKind.DEDICATED
+        grid.subject = subject
+        grid.name = f"{grid.village.name.removesuffix('（示例）')}{subject.label}专属网格"
 
 
 def _units(county: Region, townships: list[Region], villages: list[Region]) -> dict[str, OrgUnit]:
