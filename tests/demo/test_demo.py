@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import shapely
 from django.contrib.auth import authenticate
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from shapely.geometry import Point, Polygon
 
 from tests.demo.conftest import SMALL_GRIDS
@@ -75,6 +75,8 @@ def test_region_codes_follow_their_parents(demo):
     county = Region.objects.get(code=COUNTY)
     assert county.parent.code == CITY and county.parent.parent.code == "210000000000"
     assert not county.is_synthetic and county.geometry is not None
+    assert county.parent.geometry.contains(county.geometry.representative_point())
+    assert county.parent.parent.geometry.contains(county.parent.geometry.representative_point())
     below = Region.objects.filter(code__startswith="211421").exclude(code=COUNTY)
     assert below.exists()
     for region in below.select_related("parent"):
@@ -175,3 +177,10 @@ def test_the_default_build_has_the_seed_1638_grids(db):
 def test_tiny_builds_still_tile_exactly(db, grids):
     call_command("demo", grids=grids)
     assert Grid.objects.count() == grids
+
+
+@pytest.mark.parametrize("grids", [0, 100_000])
+def test_an_impossible_grid_count_is_refused_without_writing(db, grids):
+    with pytest.raises(CommandError, match="网格数"):
+        call_command("demo", grids=grids)
+    assert not Region.objects.exists() and not User.objects.exists()

@@ -27,6 +27,8 @@ COUNTY_RANGE = prefix_range(significant_prefix(c.COUNTY[0], RegionLevel.COUNTY))
 HOUSEHOLDS = (300, 500)
 PARTY_GROUP_SHARE = 0.4
 STAFFED_GRIDS = 3
+MAX_VILLAGES_PER_TOWNSHIP = 99  # 村委会 codes 201-299
+MAX_GRIDS = 5000
 ADMIN_APPS = ("regions", "accounts")
 
 
@@ -37,6 +39,12 @@ class Counts:
     grids: int
     units: int
     users: int
+
+
+def check_grid_count(grids: int) -> None:
+    """Codes leave room for 99 villages per township, so the tiling has an upper bound."""
+    if not 1 <= grids <= MAX_GRIDS:
+        raise ValueError(f"网格数应在 1～{MAX_GRIDS} 之间。")
 
 
 def demo_exists() -> bool:
@@ -74,8 +82,7 @@ def clear_demo() -> None:
 @transaction.atomic
 def build_demo(grids: int = c.DEFAULT_GRIDS, seed: int = c.SEED) -> Counts:
     """Replace any demo data with a fresh build holding exactly `grids` grids."""
-    if grids < 1:
-        raise ValueError("grids must be at least 1")
+    check_grid_count(grids)
     clear_demo()
     rng = np.random.default_rng(seed)
     county = _top_regions()
@@ -84,13 +91,17 @@ def build_demo(grids: int = c.DEFAULT_GRIDS, seed: int = c.SEED) -> Counts:
     _grids(villages, grids, rng)
     invalidate_grid_index()
     units = _units(county, townships, villages)
-    _cast(units, townships, villages)
+    _cast(units)
     return demo_counts()
 
 
 def _top_regions() -> Region:
     province = save_region(
-        c.PROVINCE[0], c.PROVINCE[1], RegionLevel.PROVINCE, None, boundary("province", "21")
+        c.PROVINCE[0],
+        c.PROVINCE[1],
+        RegionLevel.PROVINCE,
+        None,
+        boundary("province", c.PROVINCE[0]),
     )
     city = save_region(
         c.CITY[0], c.CITY[1], RegionLevel.CITY, province, boundary("city", c.CITY[0])
@@ -124,10 +135,7 @@ def _regions_from_cells(
         )
         for (code, name), cell in zip(names, ordered, strict=True)
     ]
-    created = Region.objects.bulk_create(rows)
-    for region, cell in zip(created, ordered, strict=True):
-        region.shape = cell
-    return created
+    return Region.objects.bulk_create(rows)
 
 
 def _townships(county: Region, grids: int, rng: np.random.Generator) -> list[Region]:
@@ -138,23 +146,25 @@ def _townships(county: Region, grids: int, rng: np.random.Generator) -> list[Reg
 
 def _villages(townships: list[Region], grids: int, rng: np.random.Generator) -> list[Region]:
     total = min(grids, max(len(townships), round(grids / c.GRIDS_PER_VILLAGE)))
-    shares = apportion([t.shape.area for t in townships], total)
+    shares = apportion([t.geometry.area for t in townships], total)
+    if max(shares) > MAX_VILLAGES_PER_TOWNSHIP:
+        raise ValueError(f"网格数过多：每个乡镇最多 {MAX_VILLAGES_PER_TOWNSHIP} 个村。")
     villages: list[Region] = []
     for township, count in zip(townships, shares, strict=True):
         prefix = significant_prefix(township.code, RegionLevel.TOWNSHIP)
         names = [
             (f"{prefix}{201 + k:03d}", f"{township.name}第{k + 1}村（示例）") for k in range(count)
         ]
-        cells = partition(township.shape, count, rng)
+        cells = partition(township.geometry, count, rng)
         villages += _regions_from_cells(township, cells, names, RegionLevel.VILLAGE)
     return villages
 
 
 def _grids(villages: list[Region], total: int, rng: np.random.Generator) -> None:
-    shares = apportion([v.shape.area for v in villages], total)
+    shares = apportion([v.geometry.area for v in villages], total)
     rows: list[Grid] = []
     for village, count in zip(villages, shares, strict=True):
-        cells = partition(village.shape, count, rng)
+        cells = partition(village.geometry, count, rng)
         base = village.name.removesuffix("（示例）")
         for sequence, index in enumerate(reading_order(cells), start=1):
             rows.append(
@@ -234,7 +244,7 @@ def _first_village(villages: list[Region], township: Region) -> Region:
     return next(v for v in villages if v.parent_id == township.pk)
 
 
-def _cast(units: dict[str, OrgUnit], townships: list[Region], villages: list[Region]) -> None:
+def _cast(units: dict[str, OrgUnit]) -> None:
     """The login cast: one shared password hash (hashing is slow), one role each."""
     password = make_password(c.DEMO_PASSWORD)
     users = User.objects.bulk_create(

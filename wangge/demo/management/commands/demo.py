@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import ProtectedError
 
-from wangge.demo.builder import build_demo, demo_exists, login_table
+from wangge.demo.builder import build_demo, check_grid_count, demo_exists, login_table
 from wangge.demo.catalogue import DEFAULT_GRIDS, DEMO_PASSWORD
 
 
@@ -19,14 +19,18 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, reset: bool, grids: int, **options) -> None:
-        if grids < 1:
-            raise CommandError("--grids 至少为 1。")
+        try:
+            check_grid_count(grids)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
         if demo_exists() and not reset:
             self.stdout.write("演示数据已存在（如需重建请加 --reset）。")
         else:
             started = time.perf_counter()
             try:
                 counts = build_demo(grids=grids)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
             except ProtectedError as exc:
                 raise CommandError("已有业务数据引用演示区划或网格，无法重建演示数据。") from exc
             self.stdout.write(
