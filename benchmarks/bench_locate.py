@@ -41,7 +41,9 @@ def synthetic_tiling(columns: int, rows: int, seed: int = 7) -> list:
     polygons = []
     for i in range(columns):
         for j in range(rows):
-            ring = [(vx[a, b], vy[a, b]) for a, b in ((i, j), (i + 1, j), (i + 1, j + 1), (i, j + 1))]
+            ring = [
+                (vx[a, b], vy[a, b]) for a, b in ((i, j), (i + 1, j), (i + 1, j + 1), (i, j + 1))
+            ]
             polygons.append(shapely.Polygon(ring))
     return polygons
 

@@ -9,6 +9,7 @@ belongs to no grid it punches. Speed figures: docs/PERFORMANCE.md.
 
 import math
 import threading
+import uuid
 from dataclasses import dataclass
 
 import numpy as np
@@ -162,9 +163,22 @@ _lock = threading.Lock()
 _current: tuple[object, GridIndex] | None = None
 
 
+def _version() -> str:
+    """The current grid version; a fresh random one after the cache was flushed or evicted.
+
+    Random tokens rather than a counter: after a flush a counter would restart and could
+    match the number a stale process still holds.
+    """
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
 def grid_index() -> GridIndex:
     global _current
-    version = cache.get(VERSION_KEY, 0)
+    version = _version()
     snapshot = _current
     if snapshot is not None and snapshot[0] == version:
         return snapshot[1]
@@ -176,14 +190,7 @@ def grid_index() -> GridIndex:
 
 def invalidate_grid_index() -> None:
     """Mark every process's index stale once the surrounding transaction commits."""
-
-    def bump() -> None:
-        try:
-            cache.incr(VERSION_KEY)
-        except ValueError:
-            cache.set(VERSION_KEY, 1, timeout=None)
-
-    transaction.on_commit(bump)
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
 
 
 def parse_crs(value: str) -> Crs:
