@@ -19,6 +19,7 @@ from collections.abc import Callable
 import django
 import numpy as np
 import shapely
+from django.db import DatabaseError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wangge.settings")
 django.setup()
@@ -54,7 +55,11 @@ def index_for(polygons: list) -> GridIndex:
 
 
 def demo_index() -> GridIndex | None:
-    index = GridIndex.from_database()
+    """The grids in the database, or None if it has none (or no tables yet)."""
+    try:
+        index = GridIndex.from_database()
+    except DatabaseError:
+        return None
     return index if index.hits else None
 
 
@@ -149,14 +154,17 @@ def main() -> None:
     if args.demo:
         small = demo_index()
         if small is None:
-            print("note: no demo grids in the database; using a synthetic 1,638-grid tiling")
+            print(
+                "note: no demo grids in the database (load it with `wangge demo`);"
+                " using a synthetic 1,638-grid tiling"
+            )
     label = "(a) demo grids" if small is not None else "(a) synthetic 1,638 grids"
     print(label)
     small = small or timed_build(lambda: index_for(synthetic_tiling(42, 39)))
     bench(label, small, args)
 
     print("\n(b) synthetic 100,000 grids")
-    large = timed_build(lambda: index_for(synthetic_tiling(320, 313)))
+    large = timed_build(lambda: index_for(synthetic_tiling(400, 250)))
     bench("(b) synthetic 100,000 grids", large, args)
     sys.stdout.flush()
 

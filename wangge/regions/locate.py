@@ -146,9 +146,11 @@ class GridIndex:
         # Test the MIXED points against their buckets' candidates in rounds, in code
         # order: round r tests the r-th candidate of every point still unresolved, so a
         # point stops at its first (smallest-coded) hit and most stop after one test.
-        pending = mixed
-        starts = self._starts[bucket[mixed]]
-        ends = self._starts[bucket[mixed] + 1]
+        # Points are taken bucket by bucket: testing the same polygon repeatedly keeps it in
+        # the CPU cache, which makes the exact tests several times faster than in input order.
+        pending = mixed[np.argsort(bucket[mixed], kind="stable")]
+        starts = self._starts[bucket[pending]]
+        ends = self._starts[bucket[pending] + 1]
         while len(pending):
             grid = self._items[starts]
             hit = shapely.intersects_xy(self.polygons[grid], lons[pending], lats[pending])

@@ -197,9 +197,10 @@ def _reason(geometry) -> str:
 def _containment_problems(grid_rows, codes, geoms, valid, villages) -> list[Problem]:
     boundaries = {vid: shapely.from_wkb(bytes(wkb)) for vid, (_, wkb) in villages.items()}
     problems = []
-    for vid, boundary in boundaries.items():
+    for vid, boundary in list(boundaries.items()):
         if not boundary.is_valid:
             code = villages[vid][0]
+            del boundaries[vid]
             problems.append(
                 Problem(
                     "region_invalid_boundary",
@@ -207,13 +208,7 @@ def _containment_problems(grid_rows, codes, geoms, valid, villages) -> list[Prob
                     f"区划 {code} 的边界不是有效多边形：{_reason(boundary)}。",
                 )
             )
-    checked = np.array(
-        [
-            valid[i] and r[1] in boundaries and boundaries[r[1]].is_valid
-            for i, r in enumerate(grid_rows)
-        ],
-        dtype=bool,
-    )
+    checked = valid & np.array([r[1] in boundaries for r in grid_rows], dtype=bool)
     index = np.flatnonzero(checked)
     if len(index) == 0:
         return problems
