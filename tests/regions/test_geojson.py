@@ -107,6 +107,7 @@ def test_a_bad_feature_rejects_the_whole_file(village):
             },
         ),
         grid_feature("110101001009001", "110101001009"),  # unknown village
+        grid_feature("110101001001006", geometry=mapping(box(12.9e6, 4.8e6, 12.91e6, 4.81e6))),
         region_feature("110101001002", "township", TOWNSHIP),  # wrong level under a township
         region_feature("110101002000", "township", "110101999000"),  # unknown parent
         {"type": "Feature", "geometry": None},
@@ -120,6 +121,7 @@ def test_a_bad_feature_rejects_the_whole_file(village):
     assert by_index[2].code == "110101001001001"
     assert "重复" in by_index[2].reason
     assert "110101001009" in by_index[7].reason
+    assert "WGS-84" in by_index[8].reason
     assert Grid.objects.count() == 0
     assert not Region.objects.filter(code="110101002000").exists()
 

@@ -78,6 +78,9 @@ def _geometry(feature: dict, required: bool) -> BaseGeometry | None:
         raise _Bad(f"geometry 应为非空的 Polygon 或 MultiPolygon，而不是 {geometry.geom_type}。")
     if not geometry.is_valid:
         raise _Bad(f"多边形无效：{shapely.is_valid_reason(geometry)}。")
+    min_lon, min_lat, max_lon, max_lat = geometry.bounds
+    if not (-180 <= min_lon and max_lon <= 180 and -90 <= min_lat and max_lat <= 90):
+        raise _Bad("坐标超出经纬度范围，文件应使用 WGS-84 经纬度（而非投影坐标）。")
     return geometry
 
 
