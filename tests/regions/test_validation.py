@@ -1,6 +1,7 @@
 """Jurisdiction validation: codes, the tree, grid codes, geometry; and its command."""
 
 import pytest
+import shapely
 from django.core.management import CommandError, call_command
 from shapely.geometry import Polygon, box
 
@@ -149,3 +150,10 @@ def test_the_command_prints_problems_and_fails(village, capsys):
     assert "grid_overlap\t110101001001001,110101001001002" in capsys.readouterr().out
     with pytest.raises(CommandError):
         call_command("validate-jurisdiction", "--region", "999999999999")
+
+
+def test_an_invalid_region_boundary_is_named_and_skipped_for_containment(village):
+    bow_tie = Polygon([(116.0, 39.0), (116.4, 39.3), (116.4, 39.0), (116.0, 39.3)])
+    Region.objects.filter(pk=village.pk).update(boundary=shapely.to_wkb(bow_tie))
+    save_grid(village, 1, "甲", box(116.0, 39.0, 116.1, 39.1))
+    assert problem_set(validate_jurisdiction()) == {("region_invalid_boundary", (VILLAGE,))}

@@ -140,8 +140,30 @@ def validate_jurisdiction(region_code: str | None = None) -> list[Problem]:
         problems += [
             Problem(c, (code,), m) for c, m in grid_code_problems(code, village[1], village[2])
         ]
-    problems += _geometry_problems(grid_rows, prefix)
-    return problems
+    boundaries, boundary_problems = _region_boundaries(prefix)
+    return problems + boundary_problems + _geometry_problems(grid_rows, boundaries)
+
+
+def _region_boundaries(prefix: str) -> tuple[dict[int, tuple[str, object]], list[Problem]]:
+    """Valid boundaries of the regions in scope by id, and a problem for each invalid one."""
+    rows = (
+        Region.objects.filter(code__startswith=prefix)
+        .exclude(boundary=None)
+        .values_list("id", "code", "boundary")
+    )
+    boundaries, problems = {}, []
+    for region_id, code, wkb in rows:
+        boundary = shapely.from_wkb(bytes(wkb))
+        if _is_polygonal(boundary) and boundary.is_valid:
+            boundaries[region_id] = (code, boundary)
+        else:
+            message = f"区划 {code} 的边界不是有效多边形：{_reason(boundary)}。"
+            problems.append(Problem("region_invalid_boundary", (code,), message))
+    return boundaries, problems
+
+
+def _is_polygonal(geometry) -> bool:
+    return shapely.get_type_id(geometry) in (3, 6) and not shapely.is_empty(geometry)
 
 
 def _tree_problems(rows: Iterable[tuple], regions: dict[int, tuple]) -> Iterable[Problem]:
@@ -160,7 +182,7 @@ def _tolerance(areas_m2: np.ndarray) -> np.ndarray:
     return np.maximum(areas_m2 * AREA_TOLERANCE_RATIO, AREA_TOLERANCE_M2)
 
 
-def _geometry_problems(grid_rows: list[tuple], prefix: str) -> list[Problem]:
+def _geometry_problems(grid_rows: list[tuple], boundaries: dict) -> list[Problem]:
     if not grid_rows:
         return []
     codes = np.array([r[0] for r in grid_rows], dtype=object)
@@ -175,13 +197,7 @@ def _geometry_problems(grid_rows: list[tuple], prefix: str) -> list[Problem]:
         )
         for i in np.flatnonzero(~valid)
     ]
-    villages = {
-        r[0]: (r[1], r[2])
-        for r in Region.objects.filter(code__startswith=prefix, level=RegionLevel.VILLAGE)
-        .exclude(boundary=None)
-        .values_list("id", "code", "boundary")
-    }
-    problems += _containment_problems(grid_rows, codes, geoms, valid, villages)
+    problems += _containment_problems(grid_rows, codes, geoms, valid, boundaries)
     problems += _overlap_problems(codes[valid], geoms[valid])
     return problems
 
@@ -194,34 +210,23 @@ def _reason(geometry) -> str:
     return shapely.is_valid_reason(geometry)
 
 
-def _containment_problems(grid_rows, codes, geoms, valid, villages) -> list[Problem]:
-    boundaries = {vid: shapely.from_wkb(bytes(wkb)) for vid, (_, wkb) in villages.items()}
+def _containment_problems(grid_rows, codes, geoms, valid, boundaries) -> list[Problem]:
+    """Grids sticking out of their village's boundary; villages without one are skipped."""
     problems = []
-    for vid, boundary in list(boundaries.items()):
-        if not boundary.is_valid:
-            code = villages[vid][0]
-            del boundaries[vid]
-            problems.append(
-                Problem(
-                    "region_invalid_boundary",
-                    (code,),
-                    f"区划 {code} 的边界不是有效多边形：{_reason(boundary)}。",
-                )
-            )
     checked = valid & np.array([r[1] in boundaries for r in grid_rows], dtype=bool)
     index = np.flatnonzero(checked)
     if len(index) == 0:
         return problems
-    outer = np.array([boundaries[grid_rows[i][1]] for i in index], dtype=object)
+    outer = np.array([boundaries[grid_rows[i][1]][1] for i in index], dtype=object)
     shapely.prepare(outer)
     index = index[~shapely.covers(outer, geoms[index])]
-    outer = np.array([boundaries[grid_rows[i][1]] for i in index], dtype=object)
+    outer = np.array([boundaries[grid_rows[i][1]][1] for i in index], dtype=object)
     lats = shapely.get_y(shapely.centroid(geoms[index])) if len(index) else np.array([])
     outside = _square_metres(shapely.area(shapely.difference(geoms[index], outer)), lats)
     limit = _tolerance(_square_metres(shapely.area(geoms[index]), lats))
     for i, area, tol in zip(index, outside, limit, strict=True):
         if area > tol:
-            village_code = villages[grid_rows[i][1]][0]
+            village_code = boundaries[grid_rows[i][1]][0]
             problems.append(
                 Problem(
                     "grid_outside_village",
