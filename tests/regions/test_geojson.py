@@ -16,6 +16,7 @@ from wangge.regions.geojson import (
 )
 from wangge.regions.locate import locate
 from wangge.regions.models import Grid, Region
+from wangge.regions.services import save_grid
 
 
 def normalised(collection: dict) -> dict:
@@ -55,11 +56,14 @@ def test_export_then_import_round_trips(jurisdiction):
     Grid.objects.filter(pk=grid.pk).update(
         kind="dedicated", subject="school", households=420, party_group="第一党小组"
     )
+    holed = box(120.0, 40.1, 120.1, 40.2).difference(box(120.02, 40.12, 120.04, 40.14))
+    save_grid(jurisdiction.village_1, 3, "回字网格", holed)
     exported = normalised(export_feature_collection(include_grids=True))
-    assert len(exported["features"]) == 9
+    assert len(exported["features"]) == 10
     wipe_jurisdiction()
     result = import_feature_collection(exported)
-    assert (result.regions, result.grids) == (5, 4)
+    assert (result.regions, result.grids) == (5, 5)
+    assert Grid.objects.get(code="211421100201003").geometry.equals_exact(holed, 0)
     assert normalised(export_feature_collection(include_grids=True)) == exported
     assert Grid.objects.get(code=grid.code).party_group == "第一党小组"
 

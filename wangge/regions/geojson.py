@@ -47,9 +47,9 @@ class _Bad(ValueError):
 
 
 def _text(properties: dict, key: str, required: bool = True) -> str:
-    value = properties.get(key, "" if not required else None)
+    value = properties.get(key)
     if value is None and not required:
-        value = ""
+        return ""
     if not isinstance(value, str) or (required and not value.strip()):
         raise _Bad(f"属性 {key} 必须是{'非空' if required else ''}字符串。")
     if len(value) > NAME_MAX_LENGTH:
