@@ -17,7 +17,7 @@ from shapely.geometry.base import BaseGeometry
 
 from wangge.regions.codes import LEVEL_ORDER, REGION_CODE_LENGTH, RegionLevel, significant_prefix
 from wangge.regions.models import DedicatedSubject, Grid, GridKind, Region
-from wangge.regions.services import save_grid, save_region
+from wangge.regions.services import save_grids, save_region
 from wangge.regions.validation import grid_code_problems, region_code_problems
 
 NAME_MAX_LENGTH = 100
@@ -208,18 +208,21 @@ def _write(regions: list, grids: list) -> None:
             item["geometry"],
             item["is_synthetic"],
         )
+    villages = dict(saved)
     for _, item in grids:
-        village = saved.get(item["village_code"]) or Region.objects.get(code=item["village_code"])
-        save_grid(
-            village,
+        code = item["village_code"]
+        if code not in villages:
+            villages[code] = Region.objects.get(code=code)
+    save_grids(
+        (
+            villages[item["village_code"]],
             int(item["code"][REGION_CODE_LENGTH:]),
             item["name"],
             item["geometry"],
-            kind=item["kind"],
-            subject=item["subject"],
-            households=item["households"],
-            party_group=item["party_group"],
+            {key: item[key] for key in ("kind", "subject", "households", "party_group")},
         )
+        for _, item in grids
+    )
 
 
 def _region_feature(region: Region) -> dict[str, Any]:

@@ -1,6 +1,10 @@
 """Writes to the jurisdiction: every region and grid change goes through here."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db import transaction
+from django.utils import timezone
 from shapely import to_wkb
 from shapely.geometry.base import BaseGeometry
 
@@ -62,3 +66,39 @@ def save_grid(
     )
     invalidate_grid_index()
     return grid
+
+
+GridSpec = tuple[Region, int, str, BaseGeometry, dict[str, Any]]
+_BATCH = 500
+
+
+@transaction.atomic
+def save_grids(specs: Iterable[GridSpec]) -> int:
+    """save_grid for many grids (village, sequence, name, geometry, attributes) at once.
+
+    Imports of a whole province bring ~100,000 grids; one query per grid made that take
+    minutes, so rows are read, created and updated in batches, with one index invalidation.
+    """
+    rows: dict[str, dict[str, Any]] = {}
+    for village, sequence, name, geometry, attributes in specs:
+        fields = {"village": village, "name": name, **grid_fields(geometry), **attributes}
+        rows[make_grid_code(village.code, sequence)] = fields
+    codes = list(rows)
+    existing: dict[str, Grid] = {}
+    for start in range(0, len(codes), _BATCH):
+        batch = Grid.objects.filter(code__in=codes[start : start + _BATCH])
+        existing.update(batch.in_bulk(field_name="code"))
+    now = timezone.now()
+    created, updated = [], []
+    for code, fields in rows.items():
+        grid = existing.get(code) or Grid(code=code)
+        for name, value in fields.items():
+            setattr(grid, name, value)
+        grid.updated_at = now
+        (updated if grid.pk else created).append(grid)
+    Grid.objects.bulk_create(created, batch_size=_BATCH)
+    if updated:
+        names = sorted({name for fields in rows.values() for name in fields} | {"updated_at"})
+        Grid.objects.bulk_update(updated, names, batch_size=_BATCH)
+    invalidate_grid_index()
+    return len(rows)
