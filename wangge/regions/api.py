@@ -163,7 +163,9 @@ def locate_point(request, lon: float, lat: float, crs: str = "wgs84"):
     try:
         wgs_lon, wgs_lat, hit = locate(lon, lat, parse_crs(crs))
     except LocationError as exc:
-        raise ApiError(exc.code, exc.message, {"lon": lon, "lat": lat, "crs": crs}) from exc
+        # Echo the raw query: a NaN or infinite float would not survive JSON encoding.
+        details = {key: request.GET.get(key) for key in ("lon", "lat", "crs")}
+        raise ApiError(exc.code, exc.message, details) from exc
     village = Region.objects.get(pk=hit.village_id)
     return {
         "lon": wgs_lon,

@@ -1,11 +1,13 @@
 """Coordinate systems Chinese phone maps use: WGS-84 (GPS), GCJ-02 (AMap, Tencent), BD-09 (Baidu).
 
 Storage is always WGS-84. GCJ-02 is a published forward obfuscation with no closed
-inverse, so WGS-84 is recovered by fixed-point iteration to well under a millimetre.
+inverse, so WGS-84 is recovered by fixed-point iteration to well under a millimetre
+(and BD-09 likewise, as Baidu's published inverse is off by up to ~2 cm).
 Outside mainland China GCJ-02 equals WGS-84 by definition.
 """
 
 import math
+from collections.abc import Callable
 from enum import StrEnum
 
 _AXIS = 6378245.0
@@ -52,17 +54,28 @@ def wgs84_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
     return lon + d_lon, lat + d_lat
 
 
+def _invert(
+    forward: Callable[[float, float], tuple[float, float]],
+    lon: float,
+    lat: float,
+    start: tuple[float, float],
+    tolerance: float,
+) -> tuple[float, float]:
+    """Solve forward(x) = (lon, lat) by fixed-point iteration; the shifts are tiny and smooth."""
+    x_lon, x_lat = start
+    for _ in range(30):
+        f_lon, f_lat = forward(x_lon, x_lat)
+        d_lon, d_lat = f_lon - lon, f_lat - lat
+        x_lon, x_lat = x_lon - d_lon, x_lat - d_lat
+        if abs(d_lon) < tolerance and abs(d_lat) < tolerance:
+            break
+    return x_lon, x_lat
+
+
 def gcj02_to_wgs84(lon: float, lat: float, tolerance: float = 1e-9) -> tuple[float, float]:
     if _outside_china(lon, lat):
         return lon, lat
-    wgs_lon, wgs_lat = lon, lat
-    for _ in range(30):
-        gcj_lon, gcj_lat = wgs84_to_gcj02(wgs_lon, wgs_lat)
-        d_lon, d_lat = gcj_lon - lon, gcj_lat - lat
-        wgs_lon, wgs_lat = wgs_lon - d_lon, wgs_lat - d_lat
-        if abs(d_lon) < tolerance and abs(d_lat) < tolerance:
-            break
-    return wgs_lon, wgs_lat
+    return _invert(wgs84_to_gcj02, lon, lat, (lon, lat), tolerance)
 
 
 def gcj02_to_bd09(lon: float, lat: float) -> tuple[float, float]:
@@ -71,11 +84,13 @@ def gcj02_to_bd09(lon: float, lat: float) -> tuple[float, float]:
     return z * math.cos(theta) + 0.0065, z * math.sin(theta) + 0.006
 
 
-def bd09_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
+def bd09_to_gcj02(lon: float, lat: float, tolerance: float = 1e-9) -> tuple[float, float]:
+    """Baidu's published inverse is only good to ~2 cm, so refine it by iteration."""
     x, y = lon - 0.0065, lat - 0.006
     z = math.sqrt(x * x + y * y) - 0.00002 * math.sin(y * _BD_FACTOR)
     theta = math.atan2(y, x) - 0.000003 * math.cos(x * _BD_FACTOR)
-    return z * math.cos(theta), z * math.sin(theta)
+    start = z * math.cos(theta), z * math.sin(theta)
+    return _invert(gcj02_to_bd09, lon, lat, start, tolerance)
 
 
 def to_wgs84(lon: float, lat: float, crs: Crs) -> tuple[float, float]:
