@@ -1,25 +1,8 @@
 """Shared helpers for API tests: a fast password hasher and the expected scope."""
 
 import json
-from uuid import uuid4
 
-import pytest
-from django.core.cache import cache
-
-from wangge.regions.locate import VERSION_KEY
 from wangge.regions.models import Grid, Region
-
-
-@pytest.fixture(autouse=True)
-def _own_grid_index_version(_fresh_cache):
-    """Give each test its own grid-index version.
-
-    Grid edits bump the version on commit, which never happens in a rolled-back
-    test, so without this a later test could reuse an earlier test's in-process
-    index, whose ids point at rows that are gone (a 500 on PostgreSQL, whose
-    sequences are not rolled back).
-    """
-    cache.set(VERSION_KEY, uuid4().hex, timeout=None)
 
 
 def region_subtree(root: Region | None) -> set[str]:

@@ -149,11 +149,11 @@ def test_a_file_that_is_not_a_feature_collection_is_rejected(db, data):
 
 
 def test_the_commands_round_trip_through_a_file(jurisdiction, tmp_path, capsys):
-    call_command("export-geojson", "--grids")
+    call_command("export_geojson", "--grids")
     path = tmp_path / "jurisdiction.geojson"
     path.write_text(capsys.readouterr().out, encoding="utf-8")
     wipe_jurisdiction()
-    call_command("import-geojson", str(path))
+    call_command("import_geojson", str(path))
     assert "5 个区划、4 个网格" in capsys.readouterr().out
     assert Grid.objects.count() == 4
 
@@ -162,10 +162,10 @@ def test_the_import_command_reports_each_bad_feature(village, tmp_path, capsys):
     path = tmp_path / "bad.geojson"
     path.write_text(json.dumps(collection(grid_feature("110101001001001", households=-1))))
     with pytest.raises(CommandError):
-        call_command("import-geojson", str(path))
+        call_command("import_geojson", str(path))
     assert "第 0 个要素（110101001001001）" in capsys.readouterr().err
     path.write_text("{not json")
     with pytest.raises(CommandError):
-        call_command("import-geojson", str(path))
+        call_command("import_geojson", str(path))
     with pytest.raises(CommandError):
-        call_command("export-geojson", "--region", "999999999999")
+        call_command("export_geojson", "--region", "999999999999")

@@ -74,7 +74,7 @@ def test_grid_codes_follow_the_configured_layout(settings):
 
 def test_the_test_jurisdiction_is_clean(jurisdiction):
     assert validate_jurisdiction() == []
-    call_command("validate-jurisdiction")
+    call_command("validate_jurisdiction")
 
 
 def problem_set(problems) -> set[tuple[str, tuple[str, ...]]]:
@@ -146,10 +146,10 @@ def test_the_command_prints_problems_and_fails(village, capsys):
     save_grid(village, 1, "甲", box(116.0, 39.0, 116.2, 39.1))
     save_grid(village, 2, "乙", box(116.1, 39.0, 116.3, 39.1))
     with pytest.raises(CommandError):
-        call_command("validate-jurisdiction", "--region", VILLAGE)
+        call_command("validate_jurisdiction", "--region", VILLAGE)
     assert "grid_overlap\t110101001001001,110101001001002" in capsys.readouterr().out
     with pytest.raises(CommandError):
-        call_command("validate-jurisdiction", "--region", "999999999999")
+        call_command("validate_jurisdiction", "--region", "999999999999")
 
 
 def test_an_invalid_region_boundary_is_named_and_skipped_for_containment(village):
