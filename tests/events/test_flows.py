@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from tests.events.conftest import T0, VILLAGE_2_POINT, snapshot
 from wangge.api.errors import ApiError
@@ -263,3 +264,16 @@ def test_unknown_actions_events_and_fields_are_refused(cast, report):
     assert (caught.value.status, caught.value.code) == (404, "event_not_found")
     refused(event.pk, 400, "invalid_field", "accept", operator, colour="red")
     refused(event.pk, 400, "invalid_field", "reject", operator, reason=42)
+
+
+def test_the_reporter_acts_by_tracking_code_or_own_account(cast, report):
+    by_code = report()
+    lowered = by_code.tracking_code.lower()
+    perform(by_code.pk, "withdraw", AnonymousUser(), tracking_code=lowered, reason="已解决")
+    assert Event.objects.get(pk=by_code.pk).state == State.WITHDRAWN
+
+    citizen = cast["citizen"]
+    own = report(reporter=citizen)
+    refused(own.pk, 403, "forbidden", "withdraw", cast["grid_worker_1"])
+    entry = perform(own.pk, "withdraw", citizen).entry
+    assert (entry.actor, entry.to_state) == (citizen, State.WITHDRAWN)

@@ -123,7 +123,7 @@ def actor_for(holder: Holder, cast, event: Event):
 
 def arrange(action, state, cast, categories, report):
     event = report()
-    other = report()
+    other = report() if action == "merge" else None
     place(event, state, cast, action, categories)
     setup = {"cast": cast, "event": event, "other": other}
     fields = {k: v(setup) if callable(v) else v for k, v in FIELDS[action].items()}
