@@ -66,6 +66,9 @@ def test_bad_intake_fields_are_refused(report, categories):
         ({}, "invalid_field"),
         ({"category": categories.policy, "channel": "fax"}, "invalid_field"),
         ({"category": categories.policy, "priority": "whenever"}, "invalid_field"),
+        ({"category": categories.policy, "title": None}, "invalid_field"),
+        ({"category": categories.policy, "reporter_phone": "1" * 40}, "invalid_field"),
+        ({"category": categories.policy, "title": "  "}, "missing_field"),
     ]:
         with pytest.raises(ApiError) as caught:
             report(**extra)

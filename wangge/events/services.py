@@ -88,6 +88,23 @@ def _locate(lon, lat, crs: str) -> tuple[float, float, Region, Grid]:
     return wgs_lon, wgs_lat, Region.objects.get(pk=hit.village_id), Grid.objects.get(pk=hit.grid_id)
 
 
+INTAKE_TEXT_LIMITS = {
+    "title": 200,
+    "description": MAX_TEXT,
+    "address": 200,
+    "reporter_name": 50,
+    "reporter_phone": 32,
+    "idempotency_key": 64,
+    "result": MAX_TEXT,
+}
+
+
+def _check_texts(texts: dict[str, str]) -> None:
+    for name, value in texts.items():
+        if not isinstance(value, str) or len(value) > INTAKE_TEXT_LIMITS[name]:
+            raise _invalid(name, f"{name} 须为不超过 {INTAKE_TEXT_LIMITS[name]} 字的文本。")
+
+
 def _check_intake(channel, priority, title: str, self_handled: bool, reporter, result: str):
     if channel not in Channel.values:
         raise _invalid("channel", "不支持的上报渠道。")
@@ -95,8 +112,6 @@ def _check_intake(channel, priority, title: str, self_handled: bool, reporter, r
         raise _invalid("priority", "紧急程度取值无效。")
     if not title.strip():
         raise _missing("title", "标题")
-    if len(title) > 200:
-        raise _invalid("title", "标题不能超过 200 字。")
     if self_handled:
         if reporter is None or not reporter.has_role(Role.GRID_WORKER):
             raise Forbidden("forbidden", "只有网格员可以上报自行处置的事件。")
@@ -133,6 +148,11 @@ def report_event(
         if existing is not None:
             return existing
     now = now or timezone.now()
+    if reporter is not None and not reporter.is_authenticated:
+        reporter = None
+    texts = {"title": title, "description": description, "address": address}
+    texts.update(reporter_name=reporter_name, reporter_phone=reporter_phone, result=result)
+    _check_texts({**texts, "idempotency_key": idempotency_key or ""})
     _check_intake(channel, priority, title, self_handled, reporter, result)
     category = _resolve_category(category)
     wgs_lon, wgs_lat, village, grid = _locate(lon, lat, crs)

@@ -306,7 +306,11 @@ _SPECS = [
         required_fields=(FieldSpec("rating", FieldKind.RATING, "评价"),),
         optional_fields=(COMMENT, FieldSpec("reopen", FieldKind.BOOL, "申请重办")),
         to_rule="closed; with reopen=true on an unsatisfied rating: " + BACK_TO_WORK,
-        guards=("rated once per closure", "reopen only once per event (reopen_count)"),
+        guards=(
+            "rated once per closure",
+            "reopen only once per event (reopen_count); reopening clears `rating` so the "
+            "next closure is rated afresh (the trail keeps every rating)",
+        ),
         clocks="on reopen: start handle (or dispatch)",
     ),
     ActionSpec(
