@@ -419,6 +419,29 @@ _SPECS = [
 ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in _SPECS}
 
 
+CHECKS = [
+    "## How `perform` decides",
+    "",
+    "In one transaction, with the event row locked, before anything is written:",
+    "",
+    "1. unknown action → 400 `unknown_action`; unknown event → 404 `event_not_found`;",
+    "2. the reporter (matching tracking code, or the reporter's own account) skips 3, 4 and 6;",
+    "3. none of the action's roles → 403 `forbidden`;",
+    "4. the event outside the actor's data scope → 403 `out_of_scope`;",
+    "5. `expected_version` stale or state not in *from* → 409 `state_conflict`;",
+    "6. not the holder named in *who* → 403 `forbidden`;",
+    "7. a required field missing → 400 `missing_field`; a field of the wrong type or unknown"
+    " → 400 `invalid_field`;",
+    "8. an action's own guard fails → 409 with its own code (e.g. `verification_required`,"
+    " `reopen_limit`, `extension_pending`) or 400 `invalid_field` for a bad target.",
+    "",
+    "Then the state and `version` change by a conditional update (a lost race is 409"
+    " `state_conflict`), the SM3-chained trail entry is appended, clocks are started, stopped,"
+    " paused or extended, and hooks run after commit.",
+    "",
+]
+
+
 def markdown_table() -> str:
     """The state table as Markdown, the source of docs/WORKFLOW.md."""
     lines = [
@@ -443,4 +466,5 @@ def markdown_table() -> str:
         ]
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", "States: " + ", ".join(f"`{s.value}` {s.label}" for s in State), ""]
+    lines += CHECKS
     return "\n".join(lines)
