@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.events.conftest import T0, VILLAGE_2_POINT
+from tests.events.conftest import T0, VILLAGE_2_POINT, snapshot
 from wangge.api.errors import ApiError
 from wangge.events.choices import Channel, State, Step
 from wangge.events.models import Event, TrailEntry
@@ -105,6 +105,11 @@ def test_a_self_handled_report_is_submitted_and_closes_on_check_pass(cast, repor
         cast.village_1_centre,
     )
     assert Clock.objects.get(event=event).step == Step.CHECK
+    before = snapshot(event.pk)
+    with pytest.raises(ApiError) as caught:
+        perform(event.pk, "check_pass", cast["grid_worker_1"])
+    assert (caught.value.status, caught.value.code) == (403, "forbidden")
+    assert snapshot(event.pk) == before
 
     perform(event.pk, "check_pass", cast["village_1_operator"])
 

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from wangge.accounts.models import OrgUnit, UnitKind
 from wangge.accounts.scope import restrict
-from wangge.api.errors import ApiError, Conflict
+from wangge.api.errors import ApiError, Conflict, Forbidden
 from wangge.events.choices import SATISFIED_RATINGS, LimitUnit, PartRole, State, Step
 from wangge.events.models import Event, EventPart, StepLimit, TrailEntry
 from wangge.events.routing import covers
@@ -329,8 +329,15 @@ def deny_extension(ctx: Context) -> None:
 # ---------------------------------------------------------------- checking and evaluation
 
 
+def _not_own_work(ctx: Context) -> None:
+    """A self-handled report is still checked, by someone other than who fixed it."""
+    if ctx.event.self_handled and ctx.event.reporter_id == ctx.actor.pk:
+        raise Forbidden("forbidden", "不能核查本人自行处置的事件。")
+
+
 @transition("check_pass")
 def check_pass(ctx: Context) -> None:
+    _not_own_work(ctx)
     _comment(ctx, "comment")
     ctx.changes["closed_at"] = ctx.now
     stop_all(ctx.event, ctx.now)
@@ -338,6 +345,7 @@ def check_pass(ctx: Context) -> None:
 
 @transition("check_fail")
 def check_fail(ctx: Context) -> None:
+    _not_own_work(ctx)
     _comment(ctx, "reason")
     stop_clock(ctx.event, Step.CHECK, ctx.now)
     _back_to_work(ctx)
