@@ -149,3 +149,9 @@ def test_hooks_run_only_after_commit(cast, report, django_capture_on_commit_call
     finally:
         _hooks.remove(hook)
     assert seen == ["report", "accept"]
+
+
+def test_a_gcj02_point_is_stored_in_wgs84(report):
+    event = report(point=(120.056, 40.0714), crs="gcj02")
+    assert event.grid.code == "211421100201001"
+    assert abs(event.lon - 120.056) > 1e-4 and abs(event.lat - 40.0714) > 1e-4
