@@ -92,12 +92,25 @@ class Event(models.Model):
     current_unit = models.ForeignKey(
         "accounts.OrgUnit", on_delete=models.PROTECT, related_name="held_events"
     )
+    # The centre responsible for the event: it holds the event in the centre steps and
+    # oversees the departments' steps (extension approval, suspension, checking).
+    centre = models.ForeignKey(
+        "accounts.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="centred_events",
+        verbose_name=_("负责中心"),
+    )
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_events"
     )
     suspended_from = models.CharField(max_length=16, choices=State.choices, blank=True)
     self_handled = models.BooleanField(_("自行处置"), default=False)
     reopen_count = models.PositiveSmallIntegerField(default=0)
+    # Requests awaiting a decision (延期 by the centre, 挂账 by a leader).
+    pending_extension_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    shelve_requested = models.BooleanField(default=False)
     rating = models.CharField(_("评价"), max_length=24, choices=Rating.choices, blank=True)
     version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(_("上报时间"), db_index=True)
