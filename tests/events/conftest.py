@@ -4,12 +4,10 @@ Events are reported in 一村 (village 1), so they land at the village centre, w
 operator is `village_1_operator`; the county department 行政执法局 handles them.
 """
 
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
-from django.core.cache import cache
 from django.forms.models import model_to_dict
 
 from tests.conftest import make_user
@@ -18,7 +16,6 @@ from wangge.events.choices import Channel, LimitUnit, Priority, Step
 from wangge.events.models import Category, Event, EventPart, StepLimit, TrailEntry
 from wangge.events.services import report_event
 from wangge.regions.codes import RegionLevel
-from wangge.regions.locate import VERSION_KEY
 from wangge.supervision.models import Clock
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
@@ -33,12 +30,6 @@ LIMITS = {
     Step.HANDLE: (3, LimitUnit.WORKING_DAYS),
     Step.CHECK: (1, LimitUnit.WORKING_DAYS),
 }
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The cast's dozen users would otherwise cost a second of PBKDF2 per test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @dataclass
@@ -89,17 +80,7 @@ def outsiders(cast):
 
 
 @pytest.fixture
-def grid_index_of_this_test(jurisdiction):
-    """Make the in-process grid index reload this test's grids.
-
-    The jurisdiction is built inside the test's transaction, so the on-commit version bump
-    of save_grid never fires, and on PostgreSQL the ids differ from the previous test's.
-    """
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-
-
-@pytest.fixture
-def report(categories, grid_index_of_this_test):
+def report(categories):
     def make(category=None, point=VILLAGE_1_POINT, **extra) -> Event:
         extra.setdefault("channel", Channel.PUBLIC_APP)
         extra.setdefault("now", T0)
