@@ -4,8 +4,9 @@ Which days are working days
     1. an administrator's `Holiday` row for the date (entered in the admin), else
     2. the `chinese-calendar` package for the years it covers (public holidays and the
        调休 make-up working days announced by the State Council), else
-    3. plain weekends (Monday to Friday work) — and the year is reported by
-       `calendar_warnings()` so administrators see that its holidays still need entering.
+    3. plain weekends (Monday to Friday work) — and a year after the package's last one is
+       reported by `calendar_warnings()` (and logged once) so administrators see that its
+       holidays still need entering.
     A year counts as covered as soon as the package covers it or it has at least one
     `Holiday` row: entering the 2027 announcement in the admin silences the warning.
     Nothing here ever raises for an uncovered year; the fallback keeps actions working.
@@ -112,7 +113,7 @@ def year_days(year: int) -> YearDays:
         source = "admin"
     else:
         source = "weekends"
-        if year not in _warned_years:
+        if year > covered.stop - 1 and year not in _warned_years:
             _warned_years.add(year)
             logger.warning(
                 "Working calendar: no holiday data for %s, falling back to weekends", year

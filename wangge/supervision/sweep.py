@@ -127,7 +127,7 @@ def _advance(clock: Clock, rule: Rule, now: datetime, report: SweepReport, audie
             return
         if step.cards:
             _raise_cards(clock, event, rule, step.cards, now, audience)
-            for level in step.cards:
+            for level in map(str, step.cards):
                 report.cards[level] = report.cards.get(level, 0) + 1
         elif step.light != clock.light:
             report.warnings += 1
