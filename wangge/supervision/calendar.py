@@ -154,13 +154,15 @@ def _working_days_before_year(year: int) -> int:
     if year < EPOCH_YEAR:
         raise ValueError(f"dates before {EPOCH_YEAR} are not supported")
     _fresh()
-    if year not in _year_starts:
-        _year_starts[year] = (
+    found = _year_starts.get(year)
+    if found is None:
+        found = (
             0
             if year == EPOCH_YEAR
             else _working_days_before_year(year - 1) + len(year_days(year - 1).working_dates)
         )
-    return _year_starts[year]
+        _year_starts[year] = found
+    return found
 
 
 def working_days_before(day: date) -> int:
