@@ -103,3 +103,21 @@ def test_the_admin_index_shows_the_warning(client, cast):
     assert page.status_code == 200
     for warning in warnings:
         assert warning in page.content.decode()
+
+
+def test_a_holiday_entered_in_the_admin_takes_effect_at_once(client, cast):
+    admin = cast["system_admin"]
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    assert calendar.is_working_day(date(2027, 2, 8))  # a Monday, weekends fallback
+    answer = client.post("/admin/supervision/holiday/add/", {"date": "2027-02-08", "name": "春节"})
+    assert answer.status_code == 302
+    assert not calendar.is_working_day(date(2027, 2, 8))
+    holiday = Holiday.objects.get(date=date(2027, 2, 8))
+    answer = client.post(
+        "/admin/supervision/holiday/",
+        {"action": "delete_selected", "_selected_action": [holiday.pk], "post": "yes"},
+    )
+    assert answer.status_code == 302
+    assert calendar.is_working_day(date(2027, 2, 8))

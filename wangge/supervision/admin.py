@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from wangge.supervision.calendar import clear_cache
 from wangge.supervision.models import Holiday, Instruction, SupervisionCard, SupervisionRule
 
 # The admin index shows calendar warnings (years without holiday data) above the app list.
@@ -12,6 +13,10 @@ class HolidayAdmin(admin.ModelAdmin):
     list_filter = ["is_working_day"]
     date_hierarchy = "date"
     search_fields = ["name"]
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        clear_cache()
 
 
 @admin.register(SupervisionRule)
