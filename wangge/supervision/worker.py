@@ -8,7 +8,7 @@ next tick, so one bad row never stops supervision.
 import logging
 import threading
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from wangge.supervision.sweep import run_sweep
@@ -28,9 +28,12 @@ def sweep_once() -> None:
 
 def start_worker_thread(interval: float, stop: threading.Event) -> threading.Thread:
     def loop() -> None:
-        while not stop.is_set():
-            sweep_once()
-            stop.wait(interval)
+        try:
+            while not stop.is_set():
+                sweep_once()
+                stop.wait(interval)
+        finally:
+            connection.close()  # this thread's own connection
 
     thread = threading.Thread(target=loop, name="wangge-worker", daemon=True)
     thread.start()
