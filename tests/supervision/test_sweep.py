@@ -183,3 +183,19 @@ def test_batches_cover_every_due_clock(make_event, cast):
     report = run_sweep(at("2025-10-11 10:00"), batch_size=3)
     assert report.examined == 7 and report.batches == 3
     assert SupervisionCard.objects.filter(level=CardLevel.NORMAL).count() == 7
+
+
+def test_a_broken_clock_does_not_stop_the_others(handling, make_event, cast, caplog):
+    event, clock = handling
+    Clock.objects.create(
+        event=make_event(),
+        step="unknown",
+        unit=cast.department,
+        started_at=at("2025-09-30 10:00"),
+        due_at=at("2025-10-01 10:00"),
+        next_check_at=at("2025-10-01 10:00"),
+    )
+    report = run_sweep(at("2025-10-11 10:00"))
+    assert report.failed == 1
+    assert cards(clock)[-1] == (CardLevel.NORMAL, 0)
+    assert "failed" in caplog.text

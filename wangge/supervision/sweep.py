@@ -34,6 +34,7 @@ class SweepReport:
     warnings: int = 0
     cards: dict[str, int] = field(default_factory=dict)
     lost_races: int = 0
+    failed: int = 0
     batches: int = 0
 
     @property
@@ -79,17 +80,23 @@ def run_sweep(now: datetime, batch_size: int = BATCH_SIZE) -> SweepReport:
         rules = rules if rules is not None else load_rules()
         for clock in batch:
             report.examined += 1
-            _advance(clock, rules[clock.step], now, report, audience)
+            try:
+                _advance(clock, rules[clock.step], now, report, audience)
+            except Exception:
+                # One bad row must not stop supervision of all the others.
+                report.failed += 1
+                logger.exception("supervision sweep: clock %s failed", clock.pk)
         if len(batch) < batch_size:
             break
         after = (batch[-1].next_check_at, batch[-1].pk)
     if report.examined:
         logger.info(
-            "supervision sweep: %s clocks, %s warnings, cards %s, %s lost races",
+            "supervision sweep: %s clocks, %s warnings, cards %s, %s lost races, %s failed",
             report.examined,
             report.warnings,
             report.cards,
             report.lost_races,
+            report.failed,
         )
     return report
 
