@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "wangge.accounts",
     "wangge.events",
     "wangge.supervision",
+    "wangge.notices",
     "wangge.api",
     "wangge.demo",
 ]
@@ -122,6 +123,14 @@ if REDIS_URL:
 # Grid code layout: "village" = 12-digit village code + 3-digit sequence (the default);
 # "cjt349" = the 20-digit layout (12-digit village code + 8-digit sequence).
 WANGGE_GRID_CODE_LAYOUT = env_choice("WANGGE_GRID_CODE_LAYOUT", "village", {"village", "cjt349"})
+
+# Supervision: office hours that count as working hours, the embedded worker's period and
+# the notice channels beyond the in-app inbox (dotted paths of Channel classes).
+WANGGE_OFFICE_HOURS = env_str("WANGGE_OFFICE_HOURS", "08:30-12:00,13:30-17:30")
+WANGGE_WORKER_INTERVAL = env_int("WANGGE_WORKER_INTERVAL", 30)
+WANGGE_NOTICE_CHANNELS = env_list(
+    "WANGGE_NOTICE_CHANNELS", ["wangge.notices.channels.ConsoleChannel"]
+)
 
 LOGGING = {
     "version": 1,

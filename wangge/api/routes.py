@@ -2,7 +2,11 @@
 
 from wangge.accounts.api import router as accounts_router
 from wangge.api.core import api
+from wangge.notices.api import router as notices_router
 from wangge.regions.api import router as regions_router
+from wangge.supervision.api import router as supervision_router
 
 api.add_router("/", regions_router)
 api.add_router("/", accounts_router)
+api.add_router("/", notices_router)
+api.add_router("/", supervision_router)

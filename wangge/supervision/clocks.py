@@ -1,15 +1,24 @@
 """The clock interface the workflow calls inside its transactions.
 
 Every function takes the current time explicitly so that tests and replays control it.
+Deadlines follow the working calendar (wangge/supervision/calendar.py) of the limit's unit.
+A clock's milestones, in time order, are the warning lights at 50 % and 80 % of the allowed
+time, the deadline (普通督办) and the yellow and red cards; `next_check_at` holds the first
+milestone not yet reached, so the sweep reads only clocks that have something to do.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from wangge.accounts.models import OrgUnit
-from wangge.events.choices import LimitUnit
 from wangge.events.models import Event
-from wangge.supervision.models import Clock
+from wangge.supervision import calendar
+from wangge.supervision.models import CARD_ORDER, LIGHT_ORDER, CardLevel, Clock, Light
+from wangge.supervision.rules import Rule, rule_for
+
+# (fraction of the allowed time left, light it turns on)
+WARNINGS = ((0.5, Light.YELLOW), (0.2, Light.RED))
 
 
 @dataclass(frozen=True)
@@ -18,19 +27,73 @@ class TimeLimit:
     unit: str  # a LimitUnit value
 
 
+@dataclass(frozen=True)
+class Milestone:
+    at: datetime
+    light: str | None = None
+    card: str | None = None
+
+
 def deadline_after(start: datetime, limit: TimeLimit) -> datetime:
-    if limit.unit == LimitUnit.MINUTES:
-        return start + timedelta(minutes=limit.amount)
-    if limit.unit == LimitUnit.WORKING_HOURS:
-        return start + timedelta(hours=limit.amount)
-    return start + timedelta(days=limit.amount)
+    return calendar.add(start, limit.amount, limit.unit)
+
+
+def pending_milestones(clock: Clock, rule: Rule | None) -> Iterator[Milestone]:
+    """The milestones the clock has not reached yet, earliest first.
+
+    The rule is only read once the deadline has passed, so callers before that may pass None.
+    """
+    meter = calendar.meter_for(clock.limit_unit)
+    due_position = meter.position(clock.due_at)
+    for left, light in WARNINGS:
+        if LIGHT_ORDER.index(clock.light) < LIGHT_ORDER.index(light):
+            at = meter.moment(due_position - left * clock.allowed_seconds)
+            yield Milestone(min(at, clock.due_at), light=light)
+    if clock.card_level == CardLevel.NONE:
+        yield Milestone(clock.due_at, card=CardLevel.NORMAL)
+    rule = rule or rule_for(clock.step)
+    days = calendar.WORKING_DAYS
+    overdue_from = days.position(clock.due_at)
+    for level, after in (
+        (CardLevel.YELLOW, rule.yellow_after_days),
+        (CardLevel.RED, rule.red_after_days),
+    ):
+        if CARD_ORDER.index(clock.card_level) < CARD_ORDER.index(level):
+            yield Milestone(days.moment(overdue_from + after * calendar.DAY), card=level)
+
+
+def next_check(clock: Clock, rule: Rule | None = None) -> datetime | None:
+    if clock.stopped_at is not None or clock.paused_at is not None:
+        return None
+    first = next(pending_milestones(clock, rule), None)
+    return first.at if first else None
+
+
+def light_at(clock: Clock, now: datetime) -> str:
+    """The light a running clock shows at `now`, whatever it showed before."""
+    meter = calendar.meter_for(clock.limit_unit)
+    left = meter.position(clock.due_at) - meter.position(now)
+    light = Light.GREEN
+    for fraction, candidate in WARNINGS:
+        if left <= fraction * clock.allowed_seconds:
+            light = candidate
+    return light
 
 
 def start_clock(event: Event, step: str, unit: OrgUnit, limit: TimeLimit, now: datetime) -> Clock:
-    due = deadline_after(now, limit)
-    return Clock.objects.create(
-        event=event, step=step, unit=unit, started_at=now, due_at=due, next_check_at=due
+    clock = Clock(
+        event=event,
+        step=step,
+        unit=unit,
+        started_at=now,
+        due_at=deadline_after(now, limit),
+        limit_amount=limit.amount,
+        limit_unit=limit.unit,
+        allowed_seconds=calendar.seconds_of(limit.amount, limit.unit),
     )
+    clock.next_check_at = next_check(clock)
+    clock.save()
+    return clock
 
 
 def stop_clock(event: Event, step: str, now: datetime) -> None:
@@ -46,17 +109,26 @@ def pause_clocks(event: Event, now: datetime) -> None:
 
 
 def resume_clocks(event: Event, now: datetime) -> None:
+    """Restart paused clocks with the counted time they had left when paused."""
     for clock in Clock.objects.filter(
         event=event, stopped_at__isnull=True, paused_at__isnull=False
     ):
-        clock.due_at += now - clock.paused_at
+        meter = calendar.meter_for(clock.limit_unit)
+        left = meter.position(clock.due_at) - meter.position(clock.paused_at)
+        clock.due_at = meter.moment(meter.position(now) + left)
         clock.paused_at = None
-        clock.next_check_at = clock.due_at
+        clock.next_check_at = next_check(clock)
         clock.save(update_fields=["due_at", "paused_at", "next_check_at"])
 
 
 def extend_clock(event: Event, step: str, extra: TimeLimit, now: datetime) -> None:
+    """Move the deadline by the extra time; warnings are re-based on the longer allowance."""
     for clock in Clock.objects.filter(event=event, step=step, stopped_at__isnull=True):
-        clock.due_at = deadline_after(clock.due_at, extra)
-        clock.next_check_at = clock.due_at
-        clock.save(update_fields=["due_at", "next_check_at"])
+        meter = calendar.meter_for(clock.limit_unit)
+        due = deadline_after(clock.due_at, extra)
+        clock.allowed_seconds += meter.position(due) - meter.position(clock.due_at)
+        clock.due_at = due
+        if clock.paused_at is None:
+            clock.light = light_at(clock, now)
+        clock.next_check_at = next_check(clock)
+        clock.save(update_fields=["due_at", "allowed_seconds", "light", "next_check_at"])

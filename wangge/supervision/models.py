@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from wangge.events.choices import Step
+from wangge.events.choices import LimitUnit, Step
 
 
 class CardLevel(models.TextChoices):
@@ -11,6 +11,18 @@ class CardLevel(models.TextChoices):
     NORMAL = "normal", _("普通督办")
     YELLOW = "yellow", _("黄牌督办")
     RED = "red", _("红牌督办")
+
+
+class Light(models.TextChoices):
+    """The warning light of a running step: yellow from 50 % of the allowed time, red from 80 %."""
+
+    GREEN = "green", _("绿灯")
+    YELLOW = "yellow", _("黄灯")
+    RED = "red", _("红灯")
+
+
+CARD_ORDER = [CardLevel.NONE, CardLevel.NORMAL, CardLevel.YELLOW, CardLevel.RED]
+LIGHT_ORDER = [Light.GREEN, Light.YELLOW, Light.RED]
 
 
 class Clock(models.Model):
@@ -29,12 +41,28 @@ class Clock(models.Model):
     paused_at = models.DateTimeField(null=True, blank=True)
     stopped_at = models.DateTimeField(null=True, blank=True)
     card_level = models.CharField(max_length=8, choices=CardLevel.choices, default=CardLevel.NONE)
+    light = models.CharField(max_length=8, choices=Light.choices, default=Light.GREEN)
+    # The limit as given and the total allowed time (limit plus approved extensions) in
+    # seconds counted by the limit unit's meter (see wangge/supervision/calendar.py).
+    limit_amount = models.PositiveIntegerField(default=0)
+    limit_unit = models.CharField(
+        max_length=16, choices=LimitUnit.choices, default=LimitUnit.WORKING_DAYS
+    )
+    allowed_seconds = models.FloatField(default=0)
     next_check_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("环节时限")
         verbose_name_plural = _("环节时限")
-        indexes = [models.Index(fields=["next_check_at"])]
+        # Partial: stopped, paused and finished clocks (the vast majority over time) have no
+        # next check and stay out of the index the sweep reads.
+        indexes = [
+            models.Index(
+                fields=["next_check_at", "id"],
+                condition=models.Q(next_check_at__isnull=False),
+                name="clock_next_check_pending",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.step} due {self.due_at:%Y-%m-%d %H:%M}"
@@ -44,3 +72,109 @@ class Clock(models.Model):
         if self.stopped_at is None:
             return None
         return self.stopped_at <= self.due_at
+
+
+class Holiday(models.Model):
+    """An administrator's entry for one date; it overrides the bundled calendar data."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_working_day = models.BooleanField(
+        _("上班"), default=False, help_text=_("勾选表示调休上班日；不勾选表示放假")
+    )
+    name = models.CharField(_("名称"), max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("节假日")
+        verbose_name_plural = _("节假日")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        from wangge.supervision.calendar import clear_cache
+
+        clear_cache()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        from wangge.supervision.calendar import clear_cache
+
+        clear_cache()
+        return result
+
+
+class SupervisionRule(models.Model):
+    """When a step's cards rise (in working days overdue) and what each costs in points.
+
+    Steps without a row use DEFAULT_RULES in wangge/supervision/rules.py.
+    """
+
+    step = models.CharField(_("环节"), max_length=16, choices=Step.choices, unique=True)
+    yellow_after_days = models.PositiveSmallIntegerField(_("超期几个工作日亮黄牌"))
+    red_after_days = models.PositiveSmallIntegerField(_("超期几个工作日亮红牌"))
+    normal_points = models.IntegerField(_("普通督办扣分"), default=0)
+    yellow_points = models.IntegerField(_("黄牌扣分"), default=-5)
+    red_points = models.IntegerField(_("红牌扣分"), default=-10)
+
+    class Meta:
+        ordering = ["step"]
+        verbose_name = _("督办规则")
+        verbose_name_plural = _("督办规则")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(red_after_days__gt=models.F("yellow_after_days")),
+                name="red_after_yellow",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()}: {self.yellow_after_days}/{self.red_after_days}"
+
+
+class SupervisionCard(models.Model):
+    """One card raised against the unit responsible for a step; points are signed."""
+
+    clock = models.ForeignKey(Clock, on_delete=models.CASCADE, related_name="cards")
+    event = models.ForeignKey(
+        "events.Event", on_delete=models.CASCADE, related_name="supervision_cards"
+    )
+    step = models.CharField(_("环节"), max_length=16, choices=Step.choices)
+    unit = models.ForeignKey(
+        "accounts.OrgUnit", on_delete=models.PROTECT, related_name="supervision_cards"
+    )
+    level = models.CharField(_("督办级别"), max_length=8, choices=CardLevel.choices)
+    issued_at = models.DateTimeField(_("督办时间"), db_index=True)
+    points = models.IntegerField(_("扣分"), default=0)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("督办记录")
+        verbose_name_plural = _("督办记录")
+        constraints = [
+            models.UniqueConstraint(fields=["clock", "level"], name="one_card_per_level")
+        ]
+        indexes = [models.Index(fields=["unit", "issued_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.step} {self.level}"
+
+
+class Instruction(models.Model):
+    """A leader's written instruction on an event (领导批示)."""
+
+    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="instructions")
+    leader = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="instructions"
+    )
+    text = models.TextField(_("批示内容"))
+    created_at = models.DateTimeField(_("批示时间"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("领导批示")
+        verbose_name_plural = _("领导批示")
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.leader_id} {self.created_at:%Y-%m-%d}"

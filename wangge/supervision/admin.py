@@ -1,0 +1,56 @@
+from django.contrib import admin
+
+from wangge.supervision.calendar import clear_cache
+from wangge.supervision.models import Holiday, Instruction, SupervisionCard, SupervisionRule
+
+# The admin index shows calendar warnings (years without holiday data) above the app list.
+admin.site.index_template = "supervision/admin_index.html"
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name", "is_working_day"]
+    list_filter = ["is_working_day"]
+    date_hierarchy = "date"
+    search_fields = ["name"]
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        clear_cache()
+
+
+@admin.register(SupervisionRule)
+class SupervisionRuleAdmin(admin.ModelAdmin):
+    list_display = [
+        "step",
+        "yellow_after_days",
+        "red_after_days",
+        "normal_points",
+        "yellow_points",
+        "red_points",
+    ]
+
+
+@admin.register(SupervisionCard)
+class SupervisionCardAdmin(admin.ModelAdmin):
+    list_display = ["issued_at", "event", "step", "unit", "level", "points"]
+    list_filter = ["level", "step"]
+    raw_id_fields = ["clock", "event"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Instruction)
+class InstructionAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "event", "leader"]
+    raw_id_fields = ["event", "leader"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

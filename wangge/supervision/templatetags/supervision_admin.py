@@ -1,0 +1,10 @@
+from django import template
+
+from wangge.supervision.calendar import calendar_warnings
+
+register = template.Library()
+
+
+@register.simple_tag
+def working_calendar_warnings() -> list[str]:
+    return calendar_warnings()
