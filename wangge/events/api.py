@@ -31,6 +31,7 @@ from wangge.events.choices import Channel, State
 from wangge.events.models import Attachment, Event, TrailEntry
 from wangge.events.ratelimit import check_rate
 from wangge.events.schemas import (
+    MAX_ID,
     ActionOut,
     EventDetail,
     EventFilters,
@@ -417,6 +418,8 @@ def _detail(event: Event, now: datetime) -> dict[str, Any]:
 
 
 def _load(user, event_id: int) -> Event:
+    if event_id > MAX_ID:
+        raise NotFound("event_not_found", "事件不存在或不在您的管辖范围内。")
     event = (
         _visible(user)
         .select_related("merged_into")
@@ -455,6 +458,8 @@ def _fields(body) -> tuple[dict[str, Any], int | None]:
 
 def _action_view(spec: ActionSpec):
     def act(request, event_id: int, body):
+        if event_id > MAX_ID:
+            raise NotFound("event_not_found", "事件不存在。")
         fields, expected = _fields(body)
         result = perform(event_id, spec.name, request.auth, expected_version=expected, **fields)
         event = result.event

@@ -18,6 +18,8 @@ def _no_nul(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_no_nul)]
+MAX_ID = 2**63 - 1  # the largest primary key any supported database stores
+Id = Annotated[int, Field(gt=0, le=MAX_ID)]
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 Crs = Literal["wgs84", "gcj02", "bd09"]
 MAX_TEXT = 4000
@@ -43,7 +45,7 @@ def mask_phone(phone: str) -> str:
 class IntakeBase(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    category: int = Field(..., gt=0, description="事件分类编号")
+    category: Id = Field(..., description="事件分类编号")
     title: Annotated[Text, Field(min_length=1, max_length=200)]
     description: Annotated[Text, Field(max_length=MAX_TEXT)] = ""
     lon: FiniteFloat
@@ -189,12 +191,12 @@ class EventPage(Schema):
 
 class EventFilters(Schema):
     state: list[State] = Field(default_factory=list)
-    category: int | None = Field(None, gt=0, description="a category and its children")
+    category: Id | None = Field(None, description="a category and its children")
     region: Annotated[str, Field(pattern=r"^\d{2,12}$")] | None = Field(
         None, description="region code or code prefix"
     )
     grid: Annotated[str, Field(pattern=r"^\d{1,20}$")] | None = None
-    unit: int | None = Field(None, gt=0, description="current holding unit")
+    unit: Id | None = Field(None, description="current holding unit")
     channel: list[Channel] = Field(default_factory=list)
     priority: list[Priority] = Field(default_factory=list)
     overdue: bool | None = None
@@ -245,12 +247,12 @@ FIELD_TYPES: dict[str, Any] = {
     FieldKind.DAYS: Annotated[int, Field(ge=1, le=365)],
     FieldKind.BOOL: bool,
     FieldKind.RATING: Rating,
-    FieldKind.EVENT: Annotated[int, Field(gt=0)],
-    FieldKind.UNIT: Annotated[int, Field(gt=0)],
-    FieldKind.UNITS: Annotated[list[Annotated[int, Field(gt=0)]], Field(max_length=50)],
+    FieldKind.EVENT: Id,
+    FieldKind.UNIT: Id,
+    FieldKind.UNITS: Annotated[list[Id], Field(max_length=50)],
     FieldKind.NUMBER: FiniteFloat,
     FieldKind.CHOICE: Annotated[Text, Field(max_length=64)],
-    FieldKind.CATEGORY: Annotated[int, Field(gt=0)],
+    FieldKind.CATEGORY: Id,
 }
 
 
@@ -268,7 +270,9 @@ def action_schema(spec: ActionSpec, *, staff: bool) -> type[Schema]:
     if staff:
         fields["expected_version"] = (
             int | None,
-            Field(None, ge=0, description="refuse with 409 if the event changed since"),
+            Field(
+                None, ge=0, le=2**31 - 1, description="refuse with 409 if the event changed since"
+            ),
         )
     name = "".join(part.title() for part in spec.name.split("_"))
     return create_model(
