@@ -28,6 +28,11 @@ PUBLIC_CHANNELS = (Channel.PUBLIC_APP, Channel.QR_CODE, Channel.MINI_PROGRAM)
 STAFF_CHANNELS = (Channel.GRID_WORKER, Channel.OPERATOR, Channel.HOTLINE, Channel.VIDEO_PATROL)
 
 
+def state_label(state: str) -> str:
+    """The label as plain text (choice labels are lazy and not JSON-serialisable)."""
+    return str(State(state).label) if state in State.values else state
+
+
 def mask_name(name: str) -> str:
     """张三丰 -> 张**: the surname is enough to address the caller on a return visit."""
     name = name.strip()
