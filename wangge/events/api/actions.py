@@ -76,7 +76,7 @@ for _spec in ACTIONS.values():
     if _spec.intake:
         continue
     router.post(
-        f"/events/{{int:event_id}}/actions/{_spec.name}",
+        f"/events/{{event_id}}/actions/{_spec.name}",
         response=ActionOut,
         summary=f"{_spec.label} ({_spec.name})",
         operation_id=f"event_action_{_spec.name}",

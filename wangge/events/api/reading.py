@@ -279,7 +279,7 @@ def _load(user, event_id: int) -> Event:
     return event
 
 
-@router.get("/events/{int:event_id}", response=EventDetail, summary="One event in full")
+@router.get("/events/{event_id}", response=EventDetail, summary="One event in full")
 @roles(*STAFF_ROLES)
 def event_detail(request, event_id: int):
     return _detail(_load(request.auth, event_id), timezone.now())
