@@ -211,3 +211,24 @@ def test_forwarded_for_does_not_escape_the_limit(settings, categories):
         "/api/public/events", payload, "application/json", HTTP_X_FORWARDED_FOR="198.51.100.1"
     )
     assert response.status_code == 429
+
+
+def test_an_overlong_idempotency_key_is_refused(client, categories):
+    response = client.post(
+        "/api/public/events",
+        _fields(categories),
+        "application/json",
+        HTTP_IDEMPOTENCY_KEY="k" * 201,
+    )
+    _error(response, 400, "invalid_input")
+    assert not Event.objects.exists()
+
+
+def test_too_many_photos_are_refused(client, categories, settings):
+    settings.WANGGE_UPLOAD_MAX_FILES = 2
+    photos = [
+        SimpleUploadedFile(f"{i}.jpg", jpeg_bytes(size=(8, 8)), "image/jpeg") for i in range(3)
+    ]
+    response = client.post("/api/public/events", {**_fields(categories), "photos": photos})
+    _error(response, 400, "too_many_uploads")
+    assert not Event.objects.exists()
