@@ -78,7 +78,10 @@ def test_idempotency_key_returns_the_first_event(client, categories):
     first = client.post("/api/public/events", payload, "application/json", **headers)
     again = client.post("/api/public/events", payload, "application/json", **headers)
     other = client.post(
-        "/api/public/events", payload, "application/json", HTTP_IDEMPOTENCY_KEY="another"
+        "/api/public/events",
+        payload,
+        "application/json",
+        HTTP_IDEMPOTENCY_KEY="5b1d6c0e-another-key",
     )
     assert first.status_code == 201 and again.status_code == 200
     assert again.json()["duplicate"] is True
@@ -88,17 +91,17 @@ def test_idempotency_key_returns_the_first_event(client, categories):
 
 
 def test_a_staff_key_never_finds_a_public_event(client, as_user, categories):
-    payload = _fields(categories)
+    payload, key = _fields(categories), "0f5e3a9c-shared-key"
     public = client.post(
-        "/api/public/events", payload, "application/json", HTTP_IDEMPOTENCY_KEY="k"
+        "/api/public/events", payload, "application/json", HTTP_IDEMPOTENCY_KEY=key
     )
     staff = as_user("grid_worker_1").post(
         "/api/events",
         {**payload, "channel": "grid_worker"},
         "application/json",
-        HTTP_IDEMPOTENCY_KEY="k",
+        HTTP_IDEMPOTENCY_KEY=key,
     )
-    assert staff.status_code == 201
+    assert public.status_code == 201 and staff.status_code == 201
     assert staff.json()["tracking_code"] != public.json()["tracking_code"]
 
 
@@ -213,12 +216,10 @@ def test_forwarded_for_does_not_escape_the_limit(settings, categories):
     assert response.status_code == 429
 
 
-def test_an_overlong_idempotency_key_is_refused(client, categories):
+@pytest.mark.parametrize("key", ["k" * 201, "short-guessable"])
+def test_an_overlong_or_guessable_public_key_is_refused(client, categories, key):
     response = client.post(
-        "/api/public/events",
-        _fields(categories),
-        "application/json",
-        HTTP_IDEMPOTENCY_KEY="k" * 201,
+        "/api/public/events", _fields(categories), "application/json", HTTP_IDEMPOTENCY_KEY=key
     )
     _error(response, 400, "invalid_input")
     assert not Event.objects.exists()

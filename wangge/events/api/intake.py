@@ -31,6 +31,7 @@ CHANNELS_BY_ROLE = {
     Role.OPERATOR: {Channel.OPERATOR, Channel.HOTLINE, Channel.VIDEO_PATROL},
 }
 Photos = File[list[UploadedFile]]
+PUBLIC_KEY_MIN_LENGTH = 16
 
 
 class _FormOrJsonModel(FormModel):
@@ -57,12 +58,20 @@ class FormOrJson(Form):
         return "form"
 
 
-def _idempotency_key(namespace: str, key: str | None) -> str | None:
-    """Namespaced and hashed, so one client's key can never name another channel's event."""
+def _idempotency_key(namespace: str, key: str | None, min_length: int = 1) -> str | None:
+    """Namespaced and hashed, so one client's key can never name another channel's event.
+
+    Public clients share one namespace and a resend returns the tracking code, so their keys
+    must be long enough to be unguessable (a UUID is).
+    """
     if not key:
         return None
-    if len(key) > 200 or "\x00" in key:
-        raise ApiError("invalid_input", "Idempotency-Key 过长或含非法字符。")
+    if not min_length <= len(key) <= 200 or "\x00" in key:
+        raise ApiError(
+            "invalid_input",
+            f"Idempotency-Key 须为 {min_length}～200 个字符（建议使用 UUID）。",
+            {"min_length": min_length},
+        )
     return hashlib.sha256(f"{namespace}\x00{key}".encode()).hexdigest()
 
 
@@ -110,7 +119,7 @@ def public_intake(
     way to follow, withdraw or rate the report. Resending with the same Idempotency-Key
     returns the first report (200) instead of creating another."""
     check_rate(request, "public_intake")
-    key = _idempotency_key("public", idempotency_key)
+    key = _idempotency_key("public", idempotency_key, min_length=PUBLIC_KEY_MIN_LENGTH)
     event, count, duplicate = _intake(request, key, photos, **payload.dict())
     return Status(200 if duplicate else 201, _intake_out(event, count, duplicate))
 
