@@ -13,6 +13,13 @@ from wangge.api.permissions import PUBLIC, public, roles
 # adding to it needs a review of why the data is safe to publish.
 PUBLIC_OPERATIONS = {
     ("GET", "/api/locate"),
+    # SPEC §3: citizens report without an account, rate-limited per client.
+    ("POST", "/api/public/events"),
+    # The tracking code is the reporter's credential: the public timeline carries no
+    # staff names or contact data, and only the reporter's own actions are offered.
+    ("GET", "/api/track/{tracking_code}"),
+    ("POST", "/api/track/{tracking_code}/withdraw"),
+    ("POST", "/api/track/{tracking_code}/evaluate"),
 }
 
 # Top-level Django URL patterns. Anything else is a view outside the API's rules.

@@ -1,0 +1,167 @@
+"""Intake: public, staff and 12345 hotline reports, with photos and idempotency keys."""
+
+import hashlib
+import json
+from typing import Annotated, Any
+
+from django.db import transaction
+from ninja import File, Header, Status, UploadedFile
+from ninja.params.models import Form, FormModel
+
+from wangge.accounts.models import Role
+from wangge.api.errors import ApiError, Forbidden
+from wangge.api.permissions import public, roles
+from wangge.events.api.router import router
+from wangge.events.attachments import save_attachments
+from wangge.events.choices import Channel
+from wangge.events.models import Event
+from wangge.events.ratelimit import check_rate
+from wangge.events.schemas import (
+    HotlineIntakeIn,
+    IntakeOut,
+    PublicIntakeIn,
+    StaffIntakeIn,
+    StaffIntakeOut,
+    state_label,
+)
+from wangge.events.services import report_event
+
+CHANNELS_BY_ROLE = {
+    Role.GRID_WORKER: {Channel.GRID_WORKER},
+    Role.OPERATOR: {Channel.OPERATOR, Channel.HOTLINE, Channel.VIDEO_PATROL},
+}
+Photos = File[list[UploadedFile]]
+PUBLIC_KEY_MIN_LENGTH = 16
+
+
+class _FormOrJsonModel(FormModel):
+    """Form fields from multipart/urlencoded bodies, or the same fields as a JSON object."""
+
+    @classmethod
+    def get_request_data(cls, request, api, path_params):
+        if request.content_type != "application/json":
+            return super().get_request_data(request, api, path_params)
+        try:
+            data = json.loads(request.body or b"{}")
+        except ValueError as exc:
+            raise ApiError("invalid_input", "请求体不是合法的 JSON。") from exc
+        if not isinstance(data, dict):
+            raise ApiError("invalid_input", "请求体须为 JSON 对象。")
+        return data
+
+
+class FormOrJson(Form):
+    _model = _FormOrJsonModel
+
+    @classmethod
+    def _param_source(cls) -> str:
+        return "form"
+
+
+def _idempotency_key(namespace: str, key: str | None, min_length: int = 1) -> str | None:
+    """Namespaced and hashed, so one client's key can never name another channel's event.
+
+    Public clients share one namespace and a resend returns the tracking code, so their keys
+    must be long enough to be unguessable (a UUID is).
+    """
+    if not key:
+        return None
+    if not min_length <= len(key) <= 200 or "\x00" in key:
+        raise ApiError(
+            "invalid_input",
+            f"Idempotency-Key 须为 {min_length}～200 个字符（建议使用 UUID）。",
+            {"min_length": min_length},
+        )
+    return hashlib.sha256(f"{namespace}\x00{key}".encode()).hexdigest()
+
+
+def _intake(request, key: str | None, photos, **fields) -> tuple[Event, int, bool]:
+    """Report (or find the earlier report for this key) and attach the photos once."""
+    existing = key and Event.objects.filter(idempotency_key=key).first()
+    if existing:
+        return existing, existing.attachments.count(), True
+    auth = getattr(request, "auth", None)
+    user = auth if getattr(auth, "is_authenticated", False) else None
+    with transaction.atomic():
+        event = report_event(reporter=user, idempotency_key=key, **fields)
+        entry = event.trail.order_by("sequence").first()
+        saved = save_attachments(event, entry, photos or [], user)
+    return event, len(saved), False
+
+
+def _intake_out(event: Event, attachments: int, duplicate: bool) -> dict[str, Any]:
+    return {
+        "id": event.pk,
+        "version": event.version,
+        "tracking_code": event.tracking_code,
+        "state": event.state,
+        "state_label": state_label(event.state),
+        "created_at": event.created_at,
+        "attachments": attachments,
+        "duplicate": duplicate,
+    }
+
+
+@router.post(
+    "/public/events",
+    response={201: IntakeOut, 200: IntakeOut},
+    auth=None,
+    summary="Report an event without an account (public app, QR code, mini-program)",
+)
+@public
+def public_intake(
+    request,
+    payload: Annotated[PublicIntakeIn, FormOrJson(...)],
+    photos: Photos = None,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+):
+    """Rate-limited per client address. Keep the returned tracking code: it is the only
+    way to follow, withdraw or rate the report. Resending with the same Idempotency-Key
+    returns the first report (200) instead of creating another."""
+    check_rate(request, "public_intake")
+    key = _idempotency_key("public", idempotency_key, min_length=PUBLIC_KEY_MIN_LENGTH)
+    event, count, duplicate = _intake(request, key, photos, **payload.dict())
+    return Status(200 if duplicate else 201, _intake_out(event, count, duplicate))
+
+
+@router.post(
+    "/events",
+    response={201: StaffIntakeOut, 200: StaffIntakeOut},
+    summary="Report an event as staff (grid worker patrol, operator entry for a caller)",
+)
+@roles(Role.GRID_WORKER, Role.OPERATOR)
+def staff_intake(
+    request,
+    payload: Annotated[StaffIntakeIn, FormOrJson(...)],
+    photos: Photos = None,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+):
+    """Grid workers report on channel grid_worker and may report a problem already fixed
+    (self_handled with result); operators enter calls (operator, hotline, video_patrol)
+    with the caller's name and phone."""
+    user = request.auth
+    allowed = set().union(*(CHANNELS_BY_ROLE[r] for r in CHANNELS_BY_ROLE if user.has_role(r)))
+    if payload.channel not in allowed and not user.is_superuser:
+        raise Forbidden("forbidden", "您的角色不能使用该渠道上报。", {"channel": payload.channel})
+    key = _idempotency_key(f"user:{user.pk}", idempotency_key)
+    event, count, duplicate = _intake(request, key, photos, **payload.dict())
+    return Status(200 if duplicate else 201, _intake_out(event, count, duplicate))
+
+
+@router.post(
+    "/hotline/events",
+    response={201: StaffIntakeOut, 200: StaffIntakeOut},
+    summary="Intake from the 12345 hotline system (machine user, token auth)",
+)
+@roles(Role.OPERATOR)
+def hotline_intake(request, payload: HotlineIntakeIn):
+    """For the external 12345 system: a machine user holding the operator role at the county
+    centre calls with its API token (Authorization: Bearer ...). The external case id is the
+    idempotency key, so resending a case returns the event made the first time."""
+    fields = payload.dict()
+    case_id = fields.pop("external_case_id")
+    fields["reporter_name"] = fields.pop("caller_name")
+    fields["reporter_phone"] = fields.pop("caller_phone")
+    key = _idempotency_key("hotline", case_id)
+    event, count, duplicate = _intake(request, key, None, channel=Channel.HOTLINE, **fields)
+    return Status(200 if duplicate else 201, _intake_out(event, count, duplicate))
