@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "wangge.accounts",
     "wangge.events",
     "wangge.supervision",
+    "wangge.assessment",
     "wangge.api",
     "wangge.demo",
 ]
