@@ -110,7 +110,7 @@ class Subject:
     def clocks(self) -> Q:
         """The clocks that judge the subject's timeliness and carry its cards."""
         if self.department_id is not None:
-            return Q(unit_id=self.department_id)
+            return Q(unit_id=self.department_id) & self.events("event__")
         return self.events("event__")
 
 
