@@ -355,6 +355,17 @@ def main() -> None:
         generate(args.events)
 
     print(f"database: {connection.vendor}; events: {Event.objects.count():,}")
+    measure()
+    if connection.vendor == "postgresql":
+        # PostgreSQL's JIT compiles these aggregates for hundreds of milliseconds each
+        # time; OLTP deployments usually run with jit = off (see docs/METRICS.md).
+        with connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
+        print("with jit = off:")
+        measure()
+
+
+def measure() -> None:
     township = "211421100000"
     for label, code in (("county", COUNTY), ("township", township)):
         metrics = compute_metrics(period_start=MONTH[0], period_end=MONTH[1], region_code=code)
