@@ -40,6 +40,15 @@ def test_citizens_are_refused(as_user):
     assert response.json()["code"] == "forbidden"
 
 
+def test_staff_without_a_unit_see_nothing(as_user, cast, october):
+    operator = cast["county_operator"]
+    operator.unit = None
+    operator.save(update_fields=["unit"])
+    response = as_user("county_operator").get("/api/metrics", OCT)
+    assert response.status_code == 403
+    assert response.json()["code"] == "out_of_scope"
+
+
 def test_a_township_operator_cannot_see_another_township(as_user, october):
     response = as_user("township_1_operator").get("/api/metrics", {**OCT, "region": TOWNSHIP_2})
     assert response.status_code == 404

@@ -96,6 +96,8 @@ def _resolve(user, region: str | None, unit: int | None, grid_worker: str | None
     if sum(x is not None for x in (region, unit, grid_worker)) > 1:
         raise ApiError("invalid_input", "region、unit、grid_worker 只能指定其一。")
     scope = scope_of(user)
+    if scope.empty:
+        raise Forbidden("out_of_scope", "您没有所属单位，无权查看考核数据。")
     restricted_to_own_unit = not user.is_superuser and not user.has_role(
         Role.OPERATOR, Role.LEADER, Role.SYSTEM_ADMIN
     )
