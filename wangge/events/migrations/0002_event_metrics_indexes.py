@@ -4,22 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0001_initial'),
+        ("events", "0001_initial"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['region_code', 'closed_at'], name='event_region_closed_idx'),
+            model_name="event",
+            index=models.Index(fields=["region_code", "closed_at"], name="event_region_closed_idx"),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['region_code', 'accepted_at'], name='event_region_accepted_idx'),
+            model_name="event",
+            index=models.Index(
+                fields=["region_code", "accepted_at"], name="event_region_accepted_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='trailentry',
-            index=models.Index(fields=['action', 'created_at'], name='trail_action_created_idx'),
+            model_name="trailentry",
+            index=models.Index(fields=["action", "created_at"], name="trail_action_created_idx"),
         ),
     ]

@@ -4,14 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('supervision', '0001_initial'),
+        ("supervision", "0001_initial"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='clock',
-            index=models.Index(condition=models.Q(('stopped_at__isnull', True), ('stopped_at__gt', models.F('due_at')), _connector='OR'), fields=['due_at', 'event'], name='clock_unmet_due_idx'),
+            model_name="clock",
+            index=models.Index(
+                condition=models.Q(
+                    ("stopped_at__isnull", True),
+                    ("stopped_at__gt", models.F("due_at")),
+                    _connector="OR",
+                ),
+                fields=["due_at", "event"],
+                name="clock_unmet_due_idx",
+            ),
         ),
     ]
