@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "wangge.events",
     "wangge.supervision",
     "wangge.notices",
+    "wangge.assessment",
     "wangge.api",
     "wangge.demo",
 ]

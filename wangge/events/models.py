@@ -126,6 +126,10 @@ class Event(models.Model):
             models.Index(fields=["region_code", "created_at"]),
             models.Index(fields=["state", "region_code"]),
             models.Index(fields=["current_unit", "state"]),
+            # Assessment metrics (wangge/assessment/metrics.py) read closures and
+            # acceptances of a region subtree by period.
+            models.Index(fields=["region_code", "closed_at"], name="event_region_closed_idx"),
+            models.Index(fields=["region_code", "accepted_at"], name="event_region_accepted_idx"),
         ]
 
     def __str__(self) -> str:
@@ -180,6 +184,8 @@ class TrailEntry(models.Model):
         ordering = ["event_id", "sequence"]
         verbose_name = _("流转记录")
         verbose_name_plural = _("流转记录")
+        # Assessment metrics count actions of a kind by period.
+        indexes = [models.Index(fields=["action", "created_at"], name="trail_action_created_idx")]
         constraints = [
             models.UniqueConstraint(fields=["event", "sequence"], name="trail_sequence_unique")
         ]

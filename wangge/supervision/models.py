@@ -61,7 +61,15 @@ class Clock(models.Model):
                 fields=["next_check_at", "id"],
                 condition=models.Q(next_check_at__isnull=False),
                 name="clock_next_check_pending",
-            )
+            ),
+            # Assessment metrics read only unmet clocks (running, or stopped late):
+            # a small minority, so late closures and cards cost little to find.
+            models.Index(
+                fields=["due_at", "event"],
+                condition=models.Q(stopped_at__isnull=True)
+                | models.Q(stopped_at__gt=models.F("due_at")),
+                name="clock_unmet_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:

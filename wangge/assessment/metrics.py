@@ -1,0 +1,373 @@
+"""The official assessment metrics (SPEC §5), computed by one service.
+
+Every view, API, ranking and export calls `compute_metrics`; the definitions it
+implements are written down in docs/METRICS.md, and the two must change together.
+Each figure is a conditional aggregate inside a constant handful of queries, so the
+cost lies in the database's indexes, never in Python work per event.
+"""
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.utils import timezone
+
+from wangge.accounts.models import OrgUnit, UnitKind, User
+from wangge.events.choices import SATISFIED_RATINGS, Channel, PartRole, State
+from wangge.events.models import Category, Event, TrailEntry
+from wangge.regions.codes import REGION_CODE_LENGTH, SIGNIFICANT_DIGITS, prefix_range
+from wangge.supervision.models import CardLevel, Clock
+
+RATE_PLACES = Decimal("0.0001")
+
+# Events that never became cases: they are counted, but never due for closure.
+NOT_CASES = (State.REJECTED, State.MERGED, State.WITHDRAWN)
+# States in which a case is still being worked; suspended and shelved cases are not
+# due while their clocks stand still (see docs/METRICS.md).
+WORKING_STATES = (
+    State.ACCEPTED,
+    State.VERIFYING,
+    State.DISPATCHED,
+    State.HANDLING,
+    State.SUBMITTED,
+)
+# Trail actions that hand an event on; a hotline case closed without any of them was
+# solved on the first call.
+ROUTING_ACTIONS = ("dispatch", "delegate", "escalate")
+FLOW_ACTIONS = {"dispatched": "dispatch", "returned": "return", "shelved": "approve_shelve"}
+COHORT_ACTIONS = {"reworked": "check_fail", "extended": "approve_extension"}
+DEFAULT_DISPUTE_CATEGORY = "矛盾纠纷"
+
+
+def rate(numerator: int, denominator: int) -> Decimal | None:
+    """A share rounded half-up to 4 places (0.9372 is shown as 93.72%); None when undefined."""
+    if denominator == 0:
+        return None
+    return (Decimal(numerator) / Decimal(denominator)).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole local days from `start` to `end`, both included."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError("period_end is before period_start")
+
+    @property
+    def bounds(self) -> tuple[datetime, datetime]:
+        """The half-open instant range [start 00:00, day after end 00:00) in local time."""
+        tz = timezone.get_current_timezone()
+        after = self.end + timedelta(days=1)
+        return datetime.combine(self.start, time.min, tz), datetime.combine(after, time.min, tz)
+
+
+def region_prefix(code: str) -> str:
+    """The significant prefix of a 12-digit region code: 211421000000 -> 211421."""
+    if len(code) != REGION_CODE_LENGTH or not code.isdigit():
+        raise ValueError(f"not a 12-digit region code: {code!r}")
+    for digits in sorted(SIGNIFICANT_DIGITS.values()):
+        if set(code[digits:]) <= {"0"}:
+            return code[:digits]
+    return code
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Whose figures: a region subtree, a department, a grid worker, or everything.
+
+    A centre answers for the events of its region subtree and every clock on them;
+    a department for the events it leads or assists and only its own clocks; a grid
+    worker for the events they reported.
+    """
+
+    code_prefix: str | None = None
+    department_id: int | None = None
+    reporter_id: int | None = None
+
+    def events(self, via: str = "") -> Q:
+        """The subject's events, as a filter on Event reached through `via`."""
+        if self.code_prefix is not None:
+            low, high = prefix_range(self.code_prefix)
+            return Q(**{f"{via}region_code__gte": low, f"{via}region_code__lte": high})
+        if self.department_id is not None:
+            return Q(
+                **{
+                    f"{via}parts__department_id": self.department_id,
+                    f"{via}parts__role__in": [PartRole.LEAD, PartRole.ASSIST],
+                }
+            )
+        if self.reporter_id is not None:
+            return Q(**{f"{via}reporter_id": self.reporter_id})
+        return Q()
+
+    def clocks(self) -> Q:
+        """The clocks that judge the subject's timeliness and carry its cards."""
+        if self.department_id is not None:
+            return Q(unit_id=self.department_id) & self.events("event__")
+        return self.events("event__")
+
+
+def subject_for(
+    *, region_code: str | None, unit: OrgUnit | None, grid_worker: User | None
+) -> Subject:
+    given = [x for x in (region_code, unit, grid_worker) if x is not None]
+    if len(given) > 1:
+        raise ValueError("give at most one of region_code, unit, grid_worker")
+    if region_code is not None:
+        return Subject(code_prefix=region_prefix(region_code))
+    if unit is not None:
+        if unit.kind == UnitKind.DEPARTMENT:
+            return Subject(department_id=unit.pk)
+        return Subject(code_prefix=region_prefix(unit.region.code))
+    if grid_worker is not None:
+        return Subject(reporter_id=grid_worker.pk)
+    return Subject()
+
+
+@dataclass(frozen=True)
+class UnitMetrics:
+    """One subject's figures for one period; counts are ints, rates Decimal or None."""
+
+    period_start: date
+    period_end: date
+    # Flow counts: events by the moment the thing happened inside the period.
+    received: int
+    accepted: int
+    rejected: int
+    merged: int
+    withdrawn: int
+    self_handled: int
+    dispatched: int
+    returned: int
+    shelved: int
+    verified: int
+    # Closure counts over the events due for closure in the period (应结案).
+    due: int
+    closed: int
+    closed_on_time: int
+    overdue: int
+    handled: int
+    reworked: int
+    extended: int
+    evaluated: int
+    satisfied: int
+    dispute_due: int
+    dispute_closed: int
+    hotline_cases: int
+    hotline_first_call_resolved: int
+    yellow_cards: int
+    red_cards: int
+    # Rates.
+    closure_rate: Decimal | None
+    on_time_closure_rate: Decimal | None
+    handling_rate: Decimal | None
+    rework_rate: Decimal | None
+    extension_rate: Decimal | None
+    satisfaction_rate: Decimal | None
+    mediation_success_rate: Decimal | None
+    first_call_resolution_rate: Decimal | None
+
+    @property
+    def unsatisfied(self) -> int:
+        return self.evaluated - self.satisfied
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def dispute_category_ids() -> list[int]:
+    """The category named (or coded) by WANGGE_DISPUTE_CATEGORY and all its descendants."""
+    root = getattr(settings, "WANGGE_DISPUTE_CATEGORY", DEFAULT_DISPUTE_CATEGORY)
+    rows = list(Category.objects.values_list("id", "parent_id", "code", "name"))
+    found = {pk for pk, _, code, name in rows if root in (code, name)}
+    grew = True
+    while grew:
+        children = {pk for pk, parent, _, _ in rows if parent in found} - found
+        found |= children
+        grew = bool(children)
+    return sorted(found)
+
+
+def _between(field: str, start: datetime, end: datetime) -> Q:
+    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+
+
+def _flow_counts(subject: Subject, start: datetime, end: datetime) -> dict[str, int]:
+    """Counts by report or acceptance time, and first-call resolution of hotline cases."""
+    created = _between("created_at", start, end)
+    hotline_case = created & Q(channel=Channel.HOTLINE) & ~Q(state__in=NOT_CASES)
+    routed = TrailEntry.objects.filter(event_id=OuterRef("pk"), action__in=ROUTING_ACTIONS)
+    first_call = hotline_case & Q(state=State.CLOSED, closed_at__lt=end) & ~Exists(routed)
+    return (
+        Event.objects.filter(subject.events())
+        .filter(created | _between("accepted_at", start, end))
+        .aggregate(
+            received=Count("pk", filter=created),
+            accepted=Count("pk", filter=_between("accepted_at", start, end)),
+            rejected=Count("pk", filter=created & Q(state=State.REJECTED)),
+            merged=Count("pk", filter=created & Q(state=State.MERGED)),
+            withdrawn=Count("pk", filter=created & Q(state=State.WITHDRAWN)),
+            self_handled=Count("pk", filter=created & Q(self_handled=True)),
+            hotline_cases=Count("pk", filter=hotline_case),
+            hotline_first_call_resolved=Count("pk", filter=first_call),
+        )
+    )
+
+
+def _closed_counts(
+    subject: Subject, start: datetime, end: datetime, disputes: list[int]
+) -> dict[str, int]:
+    """Events whose final closure falls in the period, with their ratings."""
+    evaluated = ~Q(rating="")
+    return (
+        Event.objects.filter(subject.events())
+        .filter(state=State.CLOSED, closed_at__gte=start, closed_at__lt=end)
+        .aggregate(
+            closed=Count("pk"),
+            evaluated=Count("pk", filter=evaluated),
+            satisfied=Count("pk", filter=Q(rating__in=SATISFIED_RATINGS)),
+            dispute_closed=Count("pk", filter=Q(category_id__in=disputes)),
+        )
+    )
+
+
+def _clock_counts(
+    subject: Subject, start: datetime, end: datetime, disputes: list[int]
+) -> dict[str, int]:
+    """Late closures, cases left open past a deadline in the period, and cards.
+
+    Only unmet clocks (still running, or stopped after their due time) are read: a
+    carded clock is always unmet, and an on-time case has none, so the query touches
+    the small late minority rather than every clock.
+    """
+    unmet = Q(stopped_at__isnull=True) | Q(stopped_at__gt=F("due_at"))
+    closed_in_period = Q(
+        event__state=State.CLOSED, event__closed_at__gte=start, event__closed_at__lt=end
+    )
+    due_in_period = _between("due_at", start, end)
+    open_at_end = Q(event__state__in=WORKING_STATES) | Q(
+        event__state=State.CLOSED, event__closed_at__gte=end
+    )
+    left_open = due_in_period & open_at_end & Q(event__accepted_at__isnull=False)
+    dispute = Q(event__category_id__in=disputes)
+    return (
+        Clock.objects.filter(subject.clocks())
+        .filter(unmet)
+        .filter(closed_in_period | due_in_period)
+        .aggregate(
+            late_closed=Count("event_id", distinct=True, filter=closed_in_period),
+            left_open=Count("event_id", distinct=True, filter=left_open),
+            left_open_submitted=Count(
+                "event_id", distinct=True, filter=left_open & Q(event__state=State.SUBMITTED)
+            ),
+            dispute_left_open=Count("event_id", distinct=True, filter=left_open & dispute),
+            yellow_cards=Count("pk", filter=due_in_period & Q(card_level=CardLevel.YELLOW)),
+            red_cards=Count("pk", filter=due_in_period & Q(card_level=CardLevel.RED)),
+        )
+    )
+
+
+def _trail_counts(subject: Subject, start: datetime, end: datetime) -> dict[str, int]:
+    """Dispatches, returns and shelvings in the period; rework and extension of closures."""
+    in_period = _between("created_at", start, end) & Q(action__in=FLOW_ACTIONS.values())
+    closed_in_period = Q(
+        event__state=State.CLOSED, event__closed_at__gte=start, event__closed_at__lt=end
+    )
+    of_closed = closed_in_period & Q(action__in=COHORT_ACTIONS.values())
+    entries = TrailEntry.objects.filter(subject.events("event__"))
+    flow = entries.filter(in_period).aggregate(
+        **{
+            name: Count("event_id", distinct=True, filter=Q(action=action))
+            for name, action in FLOW_ACTIONS.items()
+        }
+    )
+    cohort = entries.filter(of_closed).aggregate(
+        **{
+            name: Count("event_id", distinct=True, filter=Q(action=action))
+            for name, action in COHORT_ACTIONS.items()
+        }
+    )
+    return flow | cohort
+
+
+def _verified_count(subject: Subject, start: datetime, end: datetime) -> int:
+    if subject.reporter_id is None:
+        return 0
+    return (
+        TrailEntry.objects.filter(actor_id=subject.reporter_id, action="verify")
+        .filter(_between("created_at", start, end))
+        .values("event_id")
+        .distinct()
+        .count()
+    )
+
+
+def compute_metrics(
+    *,
+    period_start: date,
+    period_end: date,
+    region_code: str | None = None,
+    unit: OrgUnit | None = None,
+    grid_worker: User | None = None,
+) -> UnitMetrics:
+    """The assessment figures of one subject for the days period_start..period_end."""
+    subject = subject_for(region_code=region_code, unit=unit, grid_worker=grid_worker)
+    return metrics_for_subject(subject, Period(period_start, period_end))
+
+
+def metrics_for_subject(subject: Subject, period: Period) -> UnitMetrics:
+    start, end = period.bounds
+    disputes = dispute_category_ids()
+    flow = _flow_counts(subject, start, end)
+    closed = _closed_counts(subject, start, end, disputes)
+    clocks = _clock_counts(subject, start, end, disputes)
+    trail = _trail_counts(subject, start, end)
+
+    due = closed["closed"] + clocks["left_open"]
+    closed_on_time = closed["closed"] - clocks["late_closed"]
+    handled = closed["closed"] + clocks["left_open_submitted"]
+    dispute_due = closed["dispute_closed"] + clocks["dispute_left_open"]
+    return UnitMetrics(
+        period_start=period.start,
+        period_end=period.end,
+        received=flow["received"],
+        accepted=flow["accepted"],
+        rejected=flow["rejected"],
+        merged=flow["merged"],
+        withdrawn=flow["withdrawn"],
+        self_handled=flow["self_handled"],
+        dispatched=trail["dispatched"],
+        returned=trail["returned"],
+        shelved=trail["shelved"],
+        verified=_verified_count(subject, start, end),
+        due=due,
+        closed=closed["closed"],
+        closed_on_time=closed_on_time,
+        overdue=due - closed_on_time,
+        handled=handled,
+        reworked=trail["reworked"],
+        extended=trail["extended"],
+        evaluated=closed["evaluated"],
+        satisfied=closed["satisfied"],
+        dispute_due=dispute_due,
+        dispute_closed=closed["dispute_closed"],
+        hotline_cases=flow["hotline_cases"],
+        hotline_first_call_resolved=flow["hotline_first_call_resolved"],
+        yellow_cards=clocks["yellow_cards"],
+        red_cards=clocks["red_cards"],
+        closure_rate=rate(closed["closed"], due),
+        on_time_closure_rate=rate(closed_on_time, due),
+        handling_rate=rate(handled, due),
+        rework_rate=rate(trail["reworked"], closed["closed"]),
+        extension_rate=rate(trail["extended"], closed["closed"]),
+        satisfaction_rate=rate(closed["satisfied"], closed["evaluated"]),
+        mediation_success_rate=rate(closed["dispute_closed"], dispute_due),
+        first_call_resolution_rate=rate(flow["hotline_first_call_resolved"], flow["hotline_cases"]),
+    )
