@@ -88,13 +88,13 @@ def test_swapped_sequences_are_found_as_reordered(walked):
 def test_verify_trail_command_reports_breaks_with_a_failing_exit(walked):
     event, other = walked
     out = StringIO()
-    call_command("verify-trail", stdout=out)
+    call_command("verify_trail", stdout=out)
     assert "intact" in out.getvalue()
 
     TrailEntry.objects.filter(event=event, sequence=2).update(comment="改过")
     err = StringIO()
     with pytest.raises(SystemExit) as exited:
-        call_command("verify-trail", stdout=StringIO(), stderr=err)
+        call_command("verify_trail", stdout=StringIO(), stderr=err)
     assert exited.value.code == 1
     assert f"event={event.pk} sequence=2 reason=edited" in err.getvalue()
-    call_command("verify-trail", "--event", str(other.pk), stdout=StringIO())
+    call_command("verify_trail", "--event", str(other.pk), stdout=StringIO())

@@ -74,7 +74,7 @@ def overdue_clock(make_event, cast) -> Clock:
 
 def test_the_embedded_worker_command_runs_a_sweep(make_event, cast):
     clock = overdue_clock(make_event, cast)
-    call_command("run-worker", "--once")
+    call_command("run_worker", "--once")
     clock.refresh_from_db()
     assert clock.card_level == CardLevel.NORMAL
 
