@@ -41,6 +41,12 @@ def make_user(username: str, role: str | None, unit: OrgUnit | None, **extra) ->
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """The cast creates a dozen users; PBKDF2 would dominate the run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()
     yield
