@@ -372,7 +372,8 @@ def report(args: argparse.Namespace, results: dict[str, list[Rate]], queries: in
     if connection.vendor == "sqlite":
         database = f"SQLite {connection.Database.sqlite_version}"
     else:
-        database = f"PostgreSQL {connection.pg_version}"
+        major, minor = divmod(connection.pg_version, 10000)
+        database = f"PostgreSQL {major}.{minor}"
     print(
         f"{database}; {args.events} events x {args.repeat} repetitions; "
         f"Python {platform.python_version()}; nproc {os.cpu_count()}; "
