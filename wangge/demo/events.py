@@ -583,7 +583,9 @@ def _handle(story: Story, outcome: str) -> None:
 
 
 def _check(story: Story) -> None:
-    checker = story.worker if story.rng.random() < 0.2 else story.centre
+    """By the centre, or sometimes a grid worker: never the worker who fixed it himself."""
+    by_worker = story.rng.random() < 0.2 and story.event.reporter_id != story.worker.pk
+    checker = story.worker if by_worker else story.centre
     story.act("check_pass", checker, _delay(story.rng, 240, story.pace), comment="经核查已办结。")
 
 
