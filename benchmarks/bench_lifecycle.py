@@ -37,7 +37,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-HTTP_PATH = "/api/events"
+HTTP_PATH = "/api/public/events"  # the public intake (eventapi); absent before that merge
 
 
 def parse_args() -> argparse.Namespace:
@@ -179,15 +179,20 @@ def through_http(intakes: list[Intake]) -> Rate | None:
         return None
     client = Client()
     with Stopwatch() as watch:
-        for item in intakes:
+        for number, item in enumerate(intakes):
             body = {
                 "channel": "public_app",
                 "category": item.category_id,
                 "title": item.title,
+                "description": "基准测试",
                 "lon": item.lon,
                 "lat": item.lat,
             }
-            response = client.post(HTTP_PATH, body, content_type="application/json")
+            # One client address per report: the public intake is rate-limited per address.
+            address = f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
+            response = client.post(
+                HTTP_PATH, body, content_type="application/json", REMOTE_ADDR=address
+            )
             if response.status_code >= 300:
                 print(f"  HTTP intake answered {response.status_code}: {response.content[:200]!r}")
                 return None
