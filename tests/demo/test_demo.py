@@ -149,21 +149,21 @@ def test_points_in_the_county_locate_to_its_grids_and_outside_is_refused(demo, c
 
 
 def test_running_twice_keeps_the_demo_and_reset_rebuilds_it(db, capsys):
-    call_command("demo", grids=SMALL_GRIDS)
+    call_command("demo", grids=SMALL_GRIDS, events=0)
     first = demo_counts()
     first_ids = set(Grid.objects.values_list("id", flat=True))
-    call_command("demo", grids=SMALL_GRIDS)
+    call_command("demo", grids=SMALL_GRIDS, events=0)
     out = capsys.readouterr().out
     assert "已存在" in out and DEMO_PASSWORD in out and "county_operator" in out
     assert demo_counts() == first
     assert set(Grid.objects.values_list("id", flat=True)) == first_ids
-    call_command("demo", grids=SMALL_GRIDS, reset=True)
+    call_command("demo", grids=SMALL_GRIDS, events=0, reset=True)
     assert demo_counts() == first
     assert set(Grid.objects.values_list("id", flat=True)).isdisjoint(first_ids)
 
 
 def test_the_default_build_has_the_seed_1638_grids(db):
-    call_command("demo")
+    call_command("demo", events=0)
     counts = demo_counts()
     assert counts.grids == Grid.objects.count() == 1638
     assert math.isclose(
@@ -175,12 +175,12 @@ def test_the_default_build_has_the_seed_1638_grids(db):
 
 @pytest.mark.parametrize("grids", [1, 7, 23])
 def test_tiny_builds_still_tile_exactly(db, grids):
-    call_command("demo", grids=grids)
+    call_command("demo", grids=grids, events=0)
     assert Grid.objects.count() == grids
 
 
 @pytest.mark.parametrize("grids", [0, 100_000])
 def test_an_impossible_grid_count_is_refused_without_writing(db, grids):
     with pytest.raises(CommandError, match="网格数"):
-        call_command("demo", grids=grids)
+        call_command("demo", grids=grids, events=0)
     assert not Region.objects.exists() and not User.objects.exists()

@@ -17,6 +17,7 @@ from wangge.accounts.models import GridAssignment, GridDuty, OrgUnit, UnitKind, 
 from wangge.accounts.services import grant_role
 from wangge.demo import catalogue as c
 from wangge.demo.boundaries import boundary
+from wangge.demo.events import clear_demo_events
 from wangge.demo.partition import apportion, largest_polygon, partition, reading_order
 from wangge.regions.codes import RegionLevel, make_grid_code, prefix_range, significant_prefix
 from wangge.regions.locate import invalidate_grid_index
@@ -67,9 +68,10 @@ def demo_counts() -> Counts:
 def clear_demo() -> None:
     """Remove the demo county's subtree, units and cast; province and city stay.
 
-    Raises django.db.models.ProtectedError when other data (events, ...) still
-    points at the demo's grids, regions or units.
+    The demo's own events and staff go first. Raises django.db.models.ProtectedError
+    when other data (events, ...) still points at the demo's grids, regions or units.
     """
+    clear_demo_events()
     User.objects.filter(username__in=[u.username for u in c.CAST]).delete()
     Grid.objects.filter(code__range=COUNTY_RANGE).delete()
     for level in (RegionLevel.VILLAGE, RegionLevel.TOWNSHIP, RegionLevel.COUNTY):
