@@ -139,3 +139,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("WANGGE_LOG_LEVEL", "INFO")},
 }
+
+# Photo uploads: the largest file accepted and how many files one request may carry.
+WANGGE_UPLOAD_MAX_BYTES = env_int("WANGGE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+WANGGE_UPLOAD_MAX_FILES = env_int("WANGGE_UPLOAD_MAX_FILES", 9)
+# The category (name or code) whose subtree counts as disputes for 调解成功率.
+WANGGE_DISPUTE_CATEGORY = env_str("WANGGE_DISPUTE_CATEGORY", "矛盾纠纷")

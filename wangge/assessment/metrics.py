@@ -39,7 +39,6 @@ WORKING_STATES = (
 ROUTING_ACTIONS = ("dispatch", "delegate", "escalate")
 FLOW_ACTIONS = {"dispatched": "dispatch", "returned": "return", "shelved": "approve_shelve"}
 COHORT_ACTIONS = {"reworked": "check_fail", "extended": "approve_extension"}
-DEFAULT_DISPUTE_CATEGORY = "矛盾纠纷"
 
 
 def rate(numerator: int, denominator: int) -> Decimal | None:
@@ -184,7 +183,7 @@ class UnitMetrics:
 
 def dispute_category_ids() -> list[int]:
     """The category named (or coded) by WANGGE_DISPUTE_CATEGORY and all its descendants."""
-    root = getattr(settings, "WANGGE_DISPUTE_CATEGORY", DEFAULT_DISPUTE_CATEGORY)
+    root = settings.WANGGE_DISPUTE_CATEGORY
     rows = list(Category.objects.values_list("id", "parent_id", "code", "name"))
     found = {pk for pk, _, code, name in rows if root in (code, name)}
     grew = True

@@ -22,8 +22,6 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from wangge.api.errors import ApiError
 from wangge.events.models import Attachment, Event, TrailEntry
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-DEFAULT_MAX_FILES = 9
 MAX_PIXELS = 50_000_000  # a 10 MB compressed bomb can expand to gigabytes; refuse early
 THUMBNAIL_SIZE = (320, 320)
 FORMATS = {
@@ -54,11 +52,11 @@ class CheckedImage:
 
 
 def max_upload_bytes() -> int:
-    return int(getattr(settings, "WANGGE_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return settings.WANGGE_UPLOAD_MAX_BYTES
 
 
 def max_upload_files() -> int:
-    return int(getattr(settings, "WANGGE_UPLOAD_MAX_FILES", DEFAULT_MAX_FILES))
+    return settings.WANGGE_UPLOAD_MAX_FILES
 
 
 def _invalid(name: str, message: str) -> ApiError:
