@@ -1,4 +1,4 @@
-"""Root URLconf: the admin and the API, nothing else.
+"""Root URLconf: the admin, the API and a front door that points at its docs.
 
 tests/api/test_every_endpoint_has_a_rule.py keeps an allowlist of these
 patterns, so a new Django view cannot be added without review.
@@ -8,11 +8,14 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import path
 from django.views import defaults
+from django.views.generic import RedirectView
 
 from wangge.api.errors import error_body
 from wangge.api.routes import api
 
 urlpatterns = [
+    # Until the web console exists, the front door is the interactive API documentation.
+    path("", RedirectView.as_view(url="/api/docs", permanent=False)),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

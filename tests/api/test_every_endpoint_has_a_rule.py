@@ -23,7 +23,7 @@ PUBLIC_OPERATIONS = {
 }
 
 # Top-level Django URL patterns. Anything else is a view outside the API's rules.
-DJANGO_PATTERNS = {"admin/", "api/"}
+DJANGO_PATTERNS = {"", "admin/", "api/"}
 
 # Patterns under api/ that django-ninja serves besides operations: the OpenAPI
 # document, its interactive docs and the API root (which only answers 404).
