@@ -18,12 +18,6 @@ def at(text: str) -> datetime:
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The cast's twelve users hash passwords; a slow hasher would dominate these tests."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _fresh_calendar():
     calendar.clear_cache()
     yield
