@@ -1,9 +1,10 @@
-"""Root URLconf: the admin, the API and a front door that points at its docs.
+"""Root URLconf: the admin, the API, public photo copies and a front door to the API docs.
 
 tests/api/test_every_endpoint_has_a_rule.py keeps an allowlist of these
 patterns, so a new Django view cannot be added without review.
 """
 
+from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import path
@@ -12,6 +13,7 @@ from django.views.generic import RedirectView
 
 from wangge.api.errors import error_body
 from wangge.api.routes import api
+from wangge.events.api.media import public_copy
 
 urlpatterns = [
     # Until the web console exists, the front door is the interactive API documentation.
@@ -19,6 +21,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]
+
+# Only the metadata-free public copies of photos; originals go through the API with auth.
+# A MEDIA_URL on another host (a CDN) is served there, not here.
+if "//" not in settings.MEDIA_URL:
+    urlpatterns.append(
+        path(f"{settings.MEDIA_URL.strip('/')}/public/<str:shard>/<str:name>", public_copy)
+    )
 
 API_PREFIX = "/api/"
 

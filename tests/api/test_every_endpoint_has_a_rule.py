@@ -23,7 +23,9 @@ PUBLIC_OPERATIONS = {
 }
 
 # Top-level Django URL patterns. Anything else is a view outside the API's rules.
-DJANGO_PATTERNS = {"", "admin/", "api/"}
+# media/public/: the metadata-free, content-addressed public copies of photos only
+# (wangge/events/api/media.py); originals are downloaded through the API with auth.
+DJANGO_PATTERNS = {"", "admin/", "api/", "media/public/<str:shard>/<str:name>"}
 
 # Patterns under api/ that django-ninja serves besides operations: the OpenAPI
 # document, its interactive docs and the API root (which only answers 404).
