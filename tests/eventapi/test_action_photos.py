@@ -132,6 +132,8 @@ def test_form_values_are_validated_like_json(as_user, handling):
     assert unknown.status_code == 400 and unknown.json()["code"] == "invalid_input"
     bad_version = _submit(client, handling, {"result": "x", "expected_version": "abc"})
     assert bad_version.status_code == 400 and bad_version.json()["code"] == "invalid_input"
+    nul = _submit(client, handling, {"result": "a\x00b", "photos": [_photo()]})
+    assert nul.status_code == 400 and nul.json()["code"] == "invalid_input"
     assert not Attachment.objects.exists()
 
 
