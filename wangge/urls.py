@@ -1,4 +1,4 @@
-"""Root URLconf: the admin, the API and a front door that points at its docs.
+"""Root URLconf: the admin, the API, the language switch and the web pages.
 
 tests/api/test_every_endpoint_has_a_rule.py keeps an allowlist of these
 patterns, so a new Django view cannot be added without review.
@@ -6,18 +6,17 @@ patterns, so a new Django view cannot be added without review.
 
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.urls import path
+from django.urls import include, path
 from django.views import defaults
-from django.views.generic import RedirectView
 
 from wangge.api.errors import error_body
 from wangge.api.routes import api
 
 urlpatterns = [
-    # Until the web console exists, the front door is the interactive API documentation.
-    path("", RedirectView.as_view(url="/api/docs", permanent=False)),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("wangge.web.urls")),
 ]
 
 API_PREFIX = "/api/"

@@ -22,8 +22,9 @@ PUBLIC_OPERATIONS = {
     ("POST", "/api/track/{tracking_code}/evaluate"),
 }
 
-# Top-level Django URL patterns. Anything else is a view outside the API's rules.
-DJANGO_PATTERNS = {"", "admin/", "api/"}
+# Top-level Django URL patterns. Anything else is a view outside the API's rules; the
+# web pages under "" carry their own rules (tests/web/test_every_page_has_a_rule.py).
+DJANGO_PATTERNS = {"", "admin/", "api/", "i18n/"}
 
 # Patterns under api/ that django-ninja serves besides operations: the OpenAPI
 # document, its interactive docs and the API root (which only answers 404).
