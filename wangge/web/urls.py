@@ -16,9 +16,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path(
         "login/",
-        public_page(auth_views.LoginView.as_view(
+        public_page(
+            auth_views.LoginView.as_view(
                 template_name="web/login.html", authentication_form=LoginForm
-            )),
+            )
+        ),
         name="login",
     ),
     path("logout/", public_page(auth_views.LogoutView.as_view()), name="logout"),
