@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "wangge.assessment",
     "wangge.api",
     "wangge.demo",
+    "wangge.web",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +60,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "wangge.web.nav.nav",
             ],
         },
     },
@@ -97,6 +99,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 SESSION_COOKIE_AGE = env_int("WANGGE_SESSION_SECONDS", 30 * 60)
+# Login-failure lockout: this many failed passwords within the window lock the username.
+WANGGE_LOGIN_MAX_FAILURES = env_int("WANGGE_LOGIN_MAX_FAILURES", 5)
+WANGGE_LOGIN_LOCK_MINUTES = env_int("WANGGE_LOGIN_LOCK_MINUTES", 15)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 
@@ -110,6 +115,20 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "wangge.web.vendor.VendorFinder",
+]
+# Browser libraries installed from the npm registry by ./dev (package.json, package-lock.json).
+WANGGE_NODE_MODULES = env_str("WANGGE_NODE_MODULES", str(PACKAGE_DIR.parent / "node_modules"))
+# Map tiles (WGS-84 / Web Mercator); empty shows grids and events as vectors on a blank map.
+WANGGE_TILE_URL = env_str("WANGGE_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+WANGGE_TILE_ATTRIBUTION = env_str("WANGGE_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:login"
+
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 

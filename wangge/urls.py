@@ -1,4 +1,4 @@
-"""Root URLconf: the admin, the API, public photo copies and a front door to the API docs.
+"""Root URLconf: the admin, the API, public photo copies, the language switch and the web pages.
 
 tests/api/test_every_endpoint_has_a_rule.py keeps an allowlist of these
 patterns, so a new Django view cannot be added without review.
@@ -7,19 +7,17 @@ patterns, so a new Django view cannot be added without review.
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.urls import path
+from django.urls import include, path
 from django.views import defaults
-from django.views.generic import RedirectView
 
 from wangge.api.errors import error_body
 from wangge.api.routes import api
 from wangge.events.api.media import public_copy
 
 urlpatterns = [
-    # Until the web console exists, the front door is the interactive API documentation.
-    path("", RedirectView.as_view(url="/api/docs", permanent=False)),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
 ]
 
 # Only the metadata-free public copies of photos; originals go through the API with auth.
@@ -28,6 +26,9 @@ if "//" not in settings.MEDIA_URL:
     urlpatterns.append(
         path(f"{settings.MEDIA_URL.strip('/')}/public/<str:shard>/<str:name>", public_copy)
     )
+
+# Last: the web pages live at the root.
+urlpatterns.append(path("", include("wangge.web.urls")))
 
 API_PREFIX = "/api/"
 

@@ -66,8 +66,3 @@ def test_document_declares_the_error_body_for_every_operation(db):
             refused = operation["responses"]["4XX"]["content"]["application/json"]["schema"]
             assert refused == {"$ref": "#/components/schemas/Error"}, (method, path)
 
-
-def test_the_front_door_leads_to_the_api_docs(client):
-    response = client.get("/")
-    assert response.status_code == 302
-    assert response["Location"] == "/api/docs"

@@ -1,0 +1,26 @@
+"""The page shell in a real browser: login, language switch, the vendored libraries load."""
+
+from tests.browser.conftest import PHONE, screenshot
+from tests.conftest import PASSWORD
+
+
+def test_staff_log_in_and_switch_to_english(browsing, cast):
+    page = browsing.page()
+    page.goto("/login/")
+    screenshot(page, "login-desktop")
+    page.get_by_label("用户名").fill("county_operator")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/console/")
+    assert page.evaluate("typeof htmx") == "object"
+    page.get_by_label("语言").select_option("en")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("link", name="Command console").is_visible()
+
+
+def test_login_page_on_a_phone(browsing, db):
+    page = browsing.page(viewport=PHONE)
+    page.goto("/login/")
+    assert page.get_by_role("button", name="登录").is_visible()
+    screenshot(page, "login-phone")

@@ -1,0 +1,41 @@
+"""Which sections a user's roles open, for the navigation bar and the home redirect."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from wangge.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class Section:
+    url_name: str
+    label: str
+    roles: tuple[str, ...]
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+# Order matters: a user's home is the first section their roles open.
+SECTIONS = (
+    Section("web:console", _("指挥台"), (Role.OPERATOR,)),
+    Section("web:department", _("部门工作台"), (Role.DEPARTMENT_HANDLER,)),
+    Section("web:field", _("网格员"), (Role.GRID_WORKER,)),
+    Section("web:screen", _("大屏"), (Role.LEADER, Role.OPERATOR)),
+)
+
+
+def sections_for(user) -> list[Section]:
+    if not user.is_authenticated:
+        return []
+    if user.is_superuser:
+        return list(SECTIONS)
+    return [s for s in SECTIONS if user.has_role(*s.roles)]
+
+
+def nav(request) -> dict:
+    """Template context processor."""
+    return {"nav_sections": sections_for(request.user)}
