@@ -129,13 +129,17 @@
   }
 
   let syncing = false;
+  let again = false;
   let note = "";
 
   /* Send pending items oldest first; stop at the first one the network or server could
-     not take now (order matters: a patrol's start before its track and its end). */
+     not take now (order matters: a patrol's start before its track and its end). A call
+     while a round is running asks for one more round, so nothing saved meanwhile waits
+     for the periodic retry. */
   async function sync() {
-    if (syncing) return;
+    if (syncing) { again = true; return; }
     syncing = true;
+    again = false;
     try {
       for (const item of await outbox.all()) {
         if (item.status === "failed") continue;
@@ -164,6 +168,7 @@
       syncing = false;
       render();
     }
+    if (again) sync();
   }
 
   /* ------------------------------------------------------------ outbox panel */
@@ -371,7 +376,12 @@
     async function onFix(pos) {
       if (!current) return;
       const c = pos.coords;
+      errorEl.textContent = "";
       current.path.push([c.latitude, c.longitude]);
+      if (map) {
+        if (current.path.length === 1) map.setView([c.latitude, c.longitude], 16);
+        else map.panTo([c.latitude, c.longitude]);
+      }
       current.pending.push({
         client_key: uuid(),
         recorded_at: new Date(pos.timestamp || Date.now()).toISOString(),
@@ -386,7 +396,11 @@
 
     function follow() {
       if (!navigator.geolocation) { errorEl.textContent = panelEl.dataset.noGps; return; }
-      watch = navigator.geolocation.watchPosition(onFix, () => { errorEl.textContent = panelEl.dataset.noGps; },
+      /* A lost fix now and then is normal; say so only when there is none at all. */
+      const failed = (error) => {
+        if (error.code === error.PERMISSION_DENIED || !current || !current.path.length) errorEl.textContent = panelEl.dataset.noGps;
+      };
+      watch = navigator.geolocation.watchPosition(onFix, failed,
         { enableHighAccuracy: true, maximumAge: 5000 });
     }
 
@@ -405,14 +419,16 @@
       follow();
     });
 
+    /* The last fixes and the end go into the outbox together with clearing the state. */
     stopBtn.addEventListener("click", async () => {
       if (watch !== null) navigator.geolocation.clearWatch(watch);
       watch = null;
-      await flush();
-      const item = newItem("patrol_end", { patrol: current.patrol, ended_at: new Date().toISOString() });
+      const items = [];
+      if (current.pending.length) items.push(newItem("track", { patrol: current.patrol, points: current.pending }));
+      items.push(newItem("patrol_end", { patrol: current.patrol, ended_at: new Date().toISOString() }));
       current = null;
       await transact([OUTBOX, STATE], "readwrite", (s) => {
-        s[OUTBOX].put(item);
+        items.forEach((item) => s[OUTBOX].put(item));
         s[STATE].delete("patrol");
       });
       show();
