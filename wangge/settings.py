@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "wangge.supervision",
     "wangge.notices",
     "wangge.assessment",
+    "wangge.fieldwork",
     "wangge.api",
     "wangge.demo",
     "wangge.web",

@@ -13,6 +13,16 @@ PUBLIC_PAGES = {
     "web:login",
     "web:logout",
     "web:public_report",
+    # Tracking by code: the code is the reporter's credential; the page shows the state,
+    # the reporter's own text and the names and times of actions, never staff names,
+    # comments or contact data. Rate-limited with the API's public_track bucket.
+    "web:public_track_lookup",
+    "web:public_track",
+    # The grid-worker app's service worker and manifest: static app-shell code and
+    # metadata, no data. Browsers fetch the manifest without cookies, and a service
+    # worker update must not be redirected to the login page.
+    "web:field_sw",
+    "web:field_manifest",
 }
 
 

@@ -1,12 +1,154 @@
-"""The 网格员 section."""
+"""The 网格员 app: an installable PWA that keeps working without signal.
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+Pages are server-rendered and cached by the service worker (sw.js, scope /field/), so the
+app starts offline. What the worker records offline (reports with photos, patrol tracks)
+goes into an outbox in IndexedDB (static/web/field/field.js) and is sent to the API with
+the key generated on the phone when the signal returns; the server's idempotency makes a
+resend harmless. Task actions need the server and are taken online only.
+"""
+
+import hashlib
+import json
+from functools import cache
+
+from django.contrib import messages
+from django.contrib.staticfiles import finders
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from wangge.accounts.models import Role
-from wangge.web.pages import staff_page
+from wangge.api.errors import ApiError
+from wangge.events.reporting import reportable_categories
+from wangge.events.services import perform
+from wangge.fieldwork.geo import grid_collection
+from wangge.fieldwork.services import assigned_grids
+from wangge.fieldwork.tasks import WORKER_ACTIONS, my_tasks
+from wangge.web.pages import public_page, staff_page
+from wangge.web.tiles import map_settings
+
+# The app shell the service worker caches at install: pages and the files they load.
+SHELL_PAGES = ("web:field", "web:field_report", "web:field_patrol")
+SHELL_STATIC = (
+    "web/app.css",
+    "web/app.js",
+    "web/field/field.css",
+    "web/field/field.js",
+    "web/field/icon.svg",
+    "vendor/htmx.org/dist/htmx.min.js",
+    "vendor/leaflet/dist/leaflet.css",
+    "vendor/leaflet/dist/leaflet.js",
+    "vendor/leaflet/dist/images/marker-icon.png",
+    "vendor/leaflet/dist/images/marker-shadow.png",
+)
+ACTION_FIELDS = {"verify": "findings", "check_pass": "comment", "check_fail": "reason"}
+
+
+def _context(request: HttpRequest, tab: str) -> dict:
+    grids = list(assigned_grids(request.user))
+    return {
+        "tab": tab,
+        "grids": grids,
+        "grid_geojson": grid_collection(grids),
+        "map": map_settings(),
+    }
 
 
 @staff_page(Role.GRID_WORKER)
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/field/index.html")
+    """My grid on the map and my tasks."""
+    context = _context(request, "tasks")
+    context["tasks"] = my_tasks(request.user)
+    context["action_fields"] = ACTION_FIELDS
+    return render(request, "web/field/index.html", context)
+
+
+@staff_page(Role.GRID_WORKER)
+def report(request: HttpRequest) -> HttpResponse:
+    context = _context(request, "report")
+    context["categories"] = reportable_categories()
+    return render(request, "web/field/report.html", context)
+
+
+@staff_page(Role.GRID_WORKER)
+def patrol(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/field/patrol.html", _context(request, "patrol"))
+
+
+@require_POST
+@staff_page(Role.GRID_WORKER)
+def act(request: HttpRequest, event_id: int, action: str) -> HttpResponse:
+    """Take a task's action (核实, 核查) through perform(), which checks role, scope, state and
+    holder; a refusal is shown to the worker, never a server error."""
+    if action not in {spec.name for spec in WORKER_ACTIONS}:
+        raise Http404
+    fields = {}
+    text = request.POST.get(ACTION_FIELDS.get(action, ""), "").strip()
+    if text:
+        fields[ACTION_FIELDS[action]] = text
+    version = request.POST.get("version", "")
+    try:
+        perform(
+            event_id,
+            action,
+            request.user,
+            expected_version=int(version) if version.isdigit() else None,
+            **fields,
+        )
+    except ApiError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已提交。"))
+    return redirect("web:field")
+
+
+@cache
+def _shell_version() -> str:
+    """Changes whenever a cached file changes, so phones drop the old shell."""
+    digest = hashlib.sha256()
+    for path in SHELL_STATIC:
+        found = finders.find(path)
+        if found:
+            with open(found, "rb") as handle:
+                digest.update(handle.read())
+    return digest.hexdigest()[:12]
+
+
+@public_page
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """Served under /field/ so its scope covers the app; holds no user data."""
+    shell = {
+        "version": _shell_version(),
+        "scope": reverse("web:field"),
+        "pages": [reverse(name) for name in SHELL_PAGES],
+        "files": [static(path) for path in SHELL_STATIC],
+    }
+    # Server-built URLs only, as JSON: nothing from the request reaches the script.
+    context = {"shell": json.dumps(shell)}
+    response = render(request, "web/field/sw.js", context, content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = reverse("web:field")
+    return response
+
+
+@public_page
+def manifest(request: HttpRequest) -> JsonResponse:
+    """The web app manifest; browsers fetch it without cookies, so it is public."""
+    start = reverse("web:field")
+    data = {
+        "name": _("网格员 · 网格化治理平台"),
+        "short_name": _("网格员"),
+        "start_url": start,
+        "scope": start,
+        "display": "standalone",
+        "background_color": "#f5f7fa",
+        "theme_color": "#b42318",
+        "lang": "zh-CN",
+        "icons": [{"src": static("web/field/icon.svg"), "sizes": "any", "type": "image/svg+xml"}],
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/manifest+json"
+    return response

@@ -1,0 +1,60 @@
+"""Public tracking by code: what the holder of a tracking code may read.
+
+The tracking code is the reporter's credential. The public view carries the state, the
+reporter's own text and the names and times of the actions: no staff names, comments,
+units or contact data. Used by the public tracking page; acting by code goes through
+services.perform(tracking_code=...) like the API's /api/track endpoints.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from wangge.events.choices import State
+from wangge.events.models import Event
+from wangge.events.workflow import ACTIONS
+
+
+@dataclass(frozen=True)
+class PublicStep:
+    action: str
+    label: str
+    state: str
+    state_label: str
+    at: datetime
+
+
+def find_by_code(code: str) -> Event | None:
+    """The event with this tracking code; None for anything that cannot be a code."""
+    code = (code or "").strip().upper()
+    if not (4 <= len(code) <= 24 and code.isascii() and code.isalnum()):
+        return None
+    return Event.objects.select_related("category").filter(tracking_code=code).first()
+
+
+def _label(action: str) -> str:
+    spec = ACTIONS.get(action)
+    return spec.label if spec else action
+
+
+def _state_label(state: str) -> str:
+    return str(State(state).label) if state in State.values else state
+
+
+def public_timeline(event: Event) -> list[PublicStep]:
+    entries = event.trail.order_by("sequence").only("action", "to_state", "created_at")
+    return [
+        PublicStep(e.action, _label(e.action), e.to_state, _state_label(e.to_state), e.created_at)
+        for e in entries
+    ]
+
+
+def public_actions(event: Event) -> list[str]:
+    """The actions the reporter may take by code now (withdraw, evaluate)."""
+    taken = event.state == State.CLOSED and bool(event.rating)
+    return [
+        spec.name
+        for spec in ACTIONS.values()
+        if spec.public
+        and event.state in spec.from_states
+        and not (spec.name == "evaluate" and taken)
+    ]
