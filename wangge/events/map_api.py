@@ -58,12 +58,11 @@ class MapGridsQuery(Schema):
 def grids_on_map(request, query: Query[MapGridsQuery]):
     """A FeatureCollection with properties code and name; send If-None-Match to revalidate."""
     text, etag = grids_geojson(request.auth, query.zoom)
-    if etag and request.headers.get("If-None-Match") == etag:
+    if request.headers.get("If-None-Match") == etag:
         response = HttpResponseNotModified()
     else:
         response = HttpResponse(text, content_type="application/geo+json; charset=utf-8")
-    if etag:
-        response["ETag"] = etag
+    response["ETag"] = etag
     response["Cache-Control"] = "private, max-age=300"
     response["Vary"] = "Cookie, Authorization"
     return response

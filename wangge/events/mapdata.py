@@ -10,6 +10,7 @@ cached per grid version, scope and zoom.
 
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -157,21 +158,25 @@ def _grids_geojson(user, zoom: int) -> str:
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
 
-def grids_geojson(user, zoom: int) -> tuple[str, str | None]:
-    """(GeoJSON text, ETag) of the user's grids simplified for `zoom`, cached per grid version.
-
-    Without a grid version in the cache (flushed), nothing is cached and there is no ETag:
-    a stale outline after an edit would be worse than a slower answer.
-    """
-    scope = scope_of(user)
+def _grid_version() -> str:
+    """The grid version regions.locate keys its index on; a fresh one after a cache flush,
+    which only makes older cached outlines unreachable (see regions.locate)."""
     version = cache.get(VERSION_KEY)
     if version is None:
-        return _grids_geojson(user, zoom), None
-    digest = hashlib.sha256(f"{version}:{scope.prefix}:{scope.empty}:{zoom}".encode()).hexdigest()
-    etag = f'"{digest[:32]}"'
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def grids_geojson(user, zoom: int) -> tuple[str, str]:
+    """(GeoJSON text, ETag) of the user's grids simplified for `zoom`, cached per grid
+    version, scope and zoom; a grid edit sets a new version, so nothing stale is served."""
+    scope = scope_of(user)
+    tag = f"{_grid_version()}:{scope.prefix}:{scope.empty}:{zoom}"
+    digest = hashlib.sha256(tag.encode()).hexdigest()
     key = f"wangge:map-grids:{digest}"
     text = cache.get(key)
     if text is None:
         text = _grids_geojson(user, zoom)
         cache.set(key, text, GRIDS_CACHE_SECONDS)
-    return text, etag
+    return text, f'"{digest[:32]}"'

@@ -100,6 +100,8 @@ def action_forms(event: Event, user) -> list[ActionForm]:
     forms = []
     for spec in available_actions(event, user):
         inputs = [_input(f, True, event, cache) for f in spec.required_fields]
+        if any(i.kind == FieldKind.UNIT and not i.choices for i in inputs):
+            continue  # e.g. 下派 from a village centre: there is no one to send it to
         inputs += [_input(f, False, event, cache) for f in spec.optional_fields]
         forms.append(
             ActionForm(

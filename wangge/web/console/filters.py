@@ -39,7 +39,7 @@ def _date(raw: str, name: str) -> date | None:
 def _positive(raw: str, name: str) -> int | None:
     if not raw:
         return None
-    if not (raw.isascii() and raw.isdigit() and 0 < len(raw) <= 18):
+    if not (raw.isascii() and raw.isdigit() and 0 < len(raw) <= 18) or int(raw) == 0:
         raise BadFilter(name)
     return int(raw)
 
