@@ -61,15 +61,15 @@ def _stream(entries: Callable[[], QuerySet], cursor: int) -> Iterator[str]:
     yield f"retry: {RETRY_MILLISECONDS}\n\n"
     deadline = time.monotonic() + MAX_SECONDS
     while True:
-        found = changes_since(entries(), cursor, BATCH)
-        for entry in found:
+        for entry in changes_since(entries(), cursor, BATCH):
             cursor = entry.pk
             yield _frame(entry)
-        if not found:
-            yield ": idle\n\n"  # a write to a closed connection ends the response early
         if time.monotonic() + POLL_SECONDS > deadline:
             break
         time.sleep(POLL_SECONDS)
+        # A comment before each poll: writing to a connection the browser has closed ends
+        # the response here, before another query.
+        yield ": poll\n\n"
 
 
 def sse_response(request: HttpRequest, entries: Callable[[], QuerySet]) -> StreamingHttpResponse:
