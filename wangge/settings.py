@@ -99,6 +99,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 SESSION_COOKIE_AGE = env_int("WANGGE_SESSION_SECONDS", 30 * 60)
+# Login-failure lockout: this many failed passwords within the window lock the username.
+WANGGE_LOGIN_MAX_FAILURES = env_int("WANGGE_LOGIN_MAX_FAILURES", 5)
+WANGGE_LOGIN_LOCK_MINUTES = env_int("WANGGE_LOGIN_LOCK_MINUTES", 15)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 

@@ -1,9 +1,10 @@
-"""Root URLconf: the admin, the API, the language switch and the web pages.
+"""Root URLconf: the admin, the API, public photo copies, the language switch and the web pages.
 
 tests/api/test_every_endpoint_has_a_rule.py keeps an allowlist of these
 patterns, so a new Django view cannot be added without review.
 """
 
+from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
@@ -11,13 +12,23 @@ from django.views import defaults
 
 from wangge.api.errors import error_body
 from wangge.api.routes import api
+from wangge.events.api.media import public_copy
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("wangge.web.urls")),
 ]
+
+# Only the metadata-free public copies of photos; originals go through the API with auth.
+# A MEDIA_URL on another host (a CDN) is served there, not here.
+if "//" not in settings.MEDIA_URL:
+    urlpatterns.append(
+        path(f"{settings.MEDIA_URL.strip('/')}/public/<str:shard>/<str:name>", public_copy)
+    )
+
+# Last: the web pages live at the root.
+urlpatterns.append(path("", include("wangge.web.urls")))
 
 API_PREFIX = "/api/"
 

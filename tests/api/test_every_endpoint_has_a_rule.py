@@ -24,7 +24,9 @@ PUBLIC_OPERATIONS = {
 
 # Top-level Django URL patterns. Anything else is a view outside the API's rules; the
 # web pages under "" carry their own rules (tests/web/test_every_page_has_a_rule.py).
-DJANGO_PATTERNS = {"", "admin/", "api/", "i18n/"}
+# media/public/: the metadata-free, content-addressed public copies of photos only
+# (wangge/events/api/media.py); originals are downloaded through the API with auth.
+DJANGO_PATTERNS = {"", "admin/", "api/", "i18n/", "media/public/<str:shard>/<str:name>"}
 
 # Patterns under api/ that django-ninja serves besides operations: the OpenAPI
 # document, its interactive docs and the API root (which only answers 404).

@@ -57,9 +57,7 @@ class Browsing:
             client = Client()
             client.force_login(user)
             cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-            context.add_cookies(
-                [{"name": cookie.key, "value": cookie.value, "url": self.base_url}]
-            )
+            context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": self.base_url}])
         self.contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)

@@ -35,9 +35,10 @@ def test_detail_has_parts_attachments_clocks_and_trail(as_user, event):
     assert [t["action"] for t in body["trail"]] == ["report", "accept"]
     assert body["trail"][1]["actor"] == "village_1_operator"
     [photo] = body["attachments"]
-    assert photo["url"].startswith("/media/attachments/")
+    assert photo["url"] == f"/api/events/{event.pk}/attachments/{photo['id']}"
     assert photo["public_url"].startswith("/media/public/")
-    assert photo["thumbnail_url"] and photo["exif_lat"] == pytest.approx(40.07, abs=1e-4)
+    assert photo["thumbnail_url"] == photo["url"] + "/thumbnail"
+    assert photo["exif_lat"] == pytest.approx(40.07, abs=1e-4)
     assert photo["trail_sequence"] == body["trail"][0]["sequence"]
     assert body["parts"] == [] and isinstance(body["clocks"], list)
     assert body["reporter_name"] == "张**" and body["reporter_phone"] == "138****5678"

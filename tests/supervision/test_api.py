@@ -33,7 +33,7 @@ def test_a_leader_instructs_through_the_api(as_user, make_event, cast):
     answer = as_user("leader").post(
         f"/api/events/{event.pk}/instructions", {"text": "限期办结"}, "application/json"
     )
-    assert answer.status_code == 200
+    assert answer.status_code == 201, answer.content
     assert answer.json()["text"] == "限期办结"
     assert Instruction.objects.get().event == event
 

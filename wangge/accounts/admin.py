@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from wangge.accounts.models import ApiToken, GridAssignment, OrgUnit, RoleGrant, User
+from wangge.accounts.models import (
+    ApiToken,
+    GridAssignment,
+    LoginAttempt,
+    OrgUnit,
+    RoleGrant,
+    User,
+)
 
 
 class RoleGrantInline(admin.TabularInline):
@@ -36,3 +43,22 @@ class GridAssignmentAdmin(admin.ModelAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["name", "prefix", "user", "created_at", "last_used_at", "expires_at"]
     readonly_fields = ["digest", "prefix", "created_at", "last_used_at"]
+
+
+@admin.register(LoginAttempt)
+class LoginAttemptAdmin(admin.ModelAdmin):
+    """Read-only: login records are audit evidence."""
+
+    list_display = ["at", "username", "address", "succeeded"]
+    list_filter = ["succeeded"]
+    search_fields = ["username", "address"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -147,3 +147,20 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class LoginAttempt(models.Model):
+    """One password login, kept for lockout and for the audit administrator (等保三级)."""
+
+    username = models.CharField(_("用户名"), max_length=150)
+    address = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
+    succeeded = models.BooleanField(_("成功"))
+    at = models.DateTimeField(_("时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("登录记录")
+        verbose_name_plural = _("登录记录")
+        indexes = [models.Index(fields=["username", "at"], name="login_attempt_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M} {'✓' if self.succeeded else '✗'}"

@@ -9,6 +9,7 @@ public copy is content-addressed by the original's SHA-256 (`public_name`).
 
 import hashlib
 import io
+import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -180,9 +181,33 @@ def _store(event: Event, entry: TrailEntry | None, checked: CheckedImage, upload
     return attachment
 
 
+def save_checked(
+    event: Event, entry: TrailEntry | None, checked: Sequence[CheckedImage], uploader
+) -> list[Attachment]:
+    """Store images already through `check_uploads`.
+
+    Actions check their photos before taking the event's row lock and store them inside
+    the action's transaction, so decoding never happens while the lock is held.
+    """
+    return [_store(event, entry, item, uploader) for item in checked]
+
+
 def save_attachments(
     event: Event, entry: TrailEntry | None, files: Sequence[UploadedFile], uploader
 ) -> list[Attachment]:
     """Check all files, then store each with its thumbnail and public copy."""
-    checked = check_uploads(files)
-    return [_store(event, entry, item, uploader) for item in checked]
+    return save_checked(event, entry, check_uploads(files), uploader)
+
+
+PUBLIC_NAME = re.compile(r"^public/([0-9a-f]{2})/\1[0-9a-f]{62}\.(jpg|png|webp)$")
+CONTENT_TYPES = {ext: content_type for content_type, ext in FORMATS.values()}
+
+
+def public_content_type(name: str) -> str | None:
+    """The content type of a public copy's storage name, or None for any other name.
+
+    Only names of the shape `public_name` produces qualify, so a request for a public copy
+    can never reach an original, a thumbnail or a path outside the public folder.
+    """
+    found = PUBLIC_NAME.match(name)
+    return CONTENT_TYPES[found.group(2)] if found else None

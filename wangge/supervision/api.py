@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from wangge.accounts.models import Role
 from wangge.accounts.scope import restrict
@@ -28,12 +28,13 @@ class InstructionOut(Schema):
 
 @router.post(
     "/events/{event_id}/instructions",
-    response=InstructionOut,
+    response={201: InstructionOut},
     summary="A leader's written instruction on an event (领导批示)",
 )
 @roles(Role.LEADER)
 def instruct(request, event_id: int, payload: InstructionIn):
+    """Each call records a new instruction, hence 201 Created."""
     event = restrict(Event.objects.all(), request.auth, "region_code").filter(pk=event_id).first()
     if event is None:
         raise NotFound("event_not_found", "事件不存在或不在您的管辖范围内。")
-    return issue_instruction(request.auth, event, payload.text, timezone.now())
+    return Status(201, issue_instruction(request.auth, event, payload.text, timezone.now()))

@@ -7,6 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from wangge.web import views
+from wangge.web.forms import LoginForm
 from wangge.web.pages import public_page
 
 app_name = "web"
@@ -15,7 +16,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path(
         "login/",
-        public_page(auth_views.LoginView.as_view(template_name="web/login.html")),
+        public_page(
+            auth_views.LoginView.as_view(
+                template_name="web/login.html", authentication_form=LoginForm
+            )
+        ),
         name="login",
     ),
     path("logout/", public_page(auth_views.LogoutView.as_view()), name="logout"),

@@ -38,9 +38,7 @@ def _exposed() -> list[str]:
         if entry.endswith("/"):
             folder = root / entry
             if folder.is_dir():
-                paths += sorted(
-                    str(p.relative_to(root)) for p in folder.iterdir() if p.is_file()
-                )
+                paths += sorted(str(p.relative_to(root)) for p in folder.iterdir() if p.is_file())
         elif (root / entry).is_file():
             paths.append(entry)
     return paths

@@ -1,29 +1,63 @@
-"""One operation per action of the state table, and the public tracking-code view."""
+"""One operation per action of the state table, and the public tracking-code view.
 
-from typing import Any
+The actions where someone on site has something to show (PHOTO_ACTIONS) take photos: the
+same fields as multipart/form-data plus `photos` files. The photos are content-checked
+before the event's row is locked and stored in the action's transaction, attached to the
+action's trail entry, so a refused photo leaves no action and a refused action no photo.
+"""
+
+from typing import Annotated, Any
+
+from django.db import transaction
+from ninja import Schema
 
 from wangge.accounts.models import Role
 from wangge.api.errors import NotFound
 from wangge.api.permissions import public, roles
+from wangge.events.api.files import TrackProgressOut, attachment_out, public_photos
+from wangge.events.api.forms import PHOTOS_FIELD, JsonOrForm, check_file_fields
 from wangge.events.api.reading import action_label, trail_out
 from wangge.events.api.router import router
+from wangge.events.attachments import check_uploads, save_checked
 from wangge.events.models import Event
 from wangge.events.ratelimit import check_rate
 from wangge.events.schemas import (
     MAX_ID,
     ActionOut,
+    AttachmentOut,
     TrackActionOut,
-    TrackOut,
     action_schema,
     state_label,
 )
 from wangge.events.services import perform
 from wangge.events.workflow import ACTIONS, ActionSpec
 
+# 核实 (the grid worker on site), 反馈 (the department's result), 核查 (the check on site).
+PHOTO_ACTIONS = frozenset({"verify", "submit_result", "check_pass", "check_fail"})
+
+
+class ActionWithPhotosOut(ActionOut):
+    attachments: list[AttachmentOut]
+
 
 def _fields(body) -> tuple[dict[str, Any], int | None]:
     data = body.dict(exclude_none=True)
     return data, data.pop("expected_version", None)
+
+
+def _action_out(result, saved=None) -> dict[str, Any]:
+    event = result.event
+    out = {
+        "id": event.pk,
+        "tracking_code": event.tracking_code,
+        "state": event.state,
+        "state_label": state_label(event.state),
+        "version": event.version,
+        "entry": trail_out(result.entry),
+    }
+    if saved is not None:
+        out["attachments"] = [attachment_out(item) for item in saved]
+    return out
 
 
 def _action_view(spec: ActionSpec):
@@ -32,20 +66,50 @@ def _action_view(spec: ActionSpec):
             raise NotFound("event_not_found", "事件不存在。")
         fields, expected = _fields(body)
         result = perform(event_id, spec.name, request.auth, expected_version=expected, **fields)
-        event = result.event
-        return {
-            "id": event.pk,
-            "tracking_code": event.tracking_code,
-            "state": event.state,
-            "state_label": state_label(event.state),
-            "version": event.version,
-            "entry": trail_out(result.entry),
-        }
+        return _action_out(result)
 
     act.__annotations__["body"] = action_schema(spec, staff=True)
     act.__name__ = f"action_{spec.name}"
     act.__doc__ = f"{spec.label}: from {', '.join(spec.from_states) or '—'}."
     return act
+
+
+def _photo_action_view(spec: ActionSpec, schema: type[Schema]):
+    def act(request, event_id: int, body):
+        if event_id > MAX_ID:
+            raise NotFound("event_not_found", "事件不存在。")
+        check_file_fields(request, (PHOTOS_FIELD,))
+        checked = check_uploads(request.FILES.getlist(PHOTOS_FIELD))
+        fields, expected = _fields(body)
+        user = request.auth
+        with transaction.atomic():
+            result = perform(event_id, spec.name, user, expected_version=expected, **fields)
+            saved = save_checked(result.event, result.entry, checked, user)
+        return _action_out(result, saved)
+
+    act.__annotations__["body"] = Annotated[schema, JsonOrForm(...)]
+    act.__name__ = f"action_{spec.name}"
+    act.__doc__ = (
+        f"{spec.label}: from {', '.join(spec.from_states) or '—'}. JSON, or multipart/form-data"
+        " with the same fields plus `photos` files (JPEG, PNG or WebP, checked by content)."
+    )
+    return act
+
+
+def _multipart_body(schema: type[Schema]) -> dict[str, Any]:
+    """The form encoding of a photo action, added beside ninja's JSON body in OpenAPI.
+
+    The fields are spelled out rather than referenced (allOf): the JSON schema forbids
+    extra properties, which would forbid `photos` too.
+    """
+    fields = schema.model_json_schema(ref_template="#/components/schemas/{model}")
+    photos = {"type": "array", "items": {"type": "string", "format": "binary"}}
+    form = {
+        "type": "object",
+        "properties": {**fields["properties"], PHOTOS_FIELD: photos},
+        "required": fields.get("required", []),
+    }
+    return {"requestBody": {"content": {"multipart/form-data": {"schema": form}}}}
 
 
 def _track_view(spec: ActionSpec):
@@ -75,12 +139,19 @@ def _action_roles(spec: ActionSpec) -> tuple[str, ...]:
 for _spec in ACTIONS.values():
     if _spec.intake:
         continue
+    if _spec.name in PHOTO_ACTIONS:
+        _schema = action_schema(_spec, staff=True)
+        _view, _extra = _photo_action_view(_spec, _schema), _multipart_body(_schema)
+        _response: type[Schema] = ActionWithPhotosOut
+    else:
+        _view, _extra, _response = _action_view(_spec), None, ActionOut
     router.post(
         f"/events/{{event_id}}/actions/{_spec.name}",
-        response=ActionOut,
+        response=_response,
         summary=f"{_spec.label} ({_spec.name})",
         operation_id=f"event_action_{_spec.name}",
-    )(roles(*_action_roles(_spec))(_action_view(_spec)))
+        openapi_extra=_extra,
+    )(roles(*_action_roles(_spec))(_view))
     if _spec.public:
         router.post(
             f"/track/{{tracking_code}}/{_spec.name}",
@@ -106,14 +177,15 @@ def _tracked(tracking_code: str) -> Event:
 
 @router.get(
     "/track/{tracking_code}",
-    response=TrackOut,
+    response=TrackProgressOut,
     auth=None,
     summary="Public progress of a report, by its tracking code",
 )
 @public
 def track(request, tracking_code: str):
-    """Only what the reporter may see: states, the names and times of actions. No staff
-    names, comments or contact data."""
+    """Only what the reporter may see: states, the names and times of actions, and the
+    metadata-free copies of the report's and the result's photos. No staff names, comments
+    or contact data."""
     check_rate(request, "public_track")
     event = _tracked(tracking_code)
     entries = event.trail.order_by("sequence").only("action", "to_state", "created_at")
@@ -135,4 +207,5 @@ def track(request, tracking_code: str):
             }
             for t in entries
         ],
+        "photos": public_photos(event),
     }

@@ -1,16 +1,15 @@
 """Intake: public, staff and 12345 hotline reports, with photos and idempotency keys."""
 
 import hashlib
-import json
 from typing import Annotated, Any
 
 from django.db import transaction
 from ninja import File, Header, Status, UploadedFile
-from ninja.params.models import Form, FormModel
 
 from wangge.accounts.models import Role
 from wangge.api.errors import ApiError, Forbidden
 from wangge.api.permissions import public, roles
+from wangge.events.api.forms import FormOrJson
 from wangge.events.api.router import router
 from wangge.events.attachments import save_attachments
 from wangge.events.choices import Channel
@@ -32,30 +31,6 @@ CHANNELS_BY_ROLE = {
 }
 Photos = File[list[UploadedFile]]
 PUBLIC_KEY_MIN_LENGTH = 16
-
-
-class _FormOrJsonModel(FormModel):
-    """Form fields from multipart/urlencoded bodies, or the same fields as a JSON object."""
-
-    @classmethod
-    def get_request_data(cls, request, api, path_params):
-        if request.content_type != "application/json":
-            return super().get_request_data(request, api, path_params)
-        try:
-            data = json.loads(request.body or b"{}")
-        except ValueError as exc:
-            raise ApiError("invalid_input", "请求体不是合法的 JSON。") from exc
-        if not isinstance(data, dict):
-            raise ApiError("invalid_input", "请求体须为 JSON 对象。")
-        return data
-
-
-class FormOrJson(Form):
-    _model = _FormOrJsonModel
-
-    @classmethod
-    def _param_source(cls) -> str:
-        return "form"
 
 
 def _idempotency_key(namespace: str, key: str | None, min_length: int = 1) -> str | None:

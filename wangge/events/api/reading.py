@@ -12,8 +12,8 @@ from ninja import Query
 from wangge.accounts.scope import restrict
 from wangge.api.errors import ApiError, NotFound
 from wangge.api.permissions import STAFF_ROLES, roles
+from wangge.events.api.files import attachment_out
 from wangge.events.api.router import router
-from wangge.events.attachments import public_url
 from wangge.events.models import Attachment, Event, TrailEntry
 from wangge.events.schemas import (
     MAX_ID,
@@ -193,22 +193,6 @@ def trail_out(entry: TrailEntry) -> dict[str, Any]:
     }
 
 
-def _attachment_out(item: Attachment) -> dict[str, Any]:
-    return {
-        "id": item.pk,
-        "content_type": item.content_type,
-        "size": item.size,
-        "sha256": item.sha256,
-        "url": item.file.url,
-        "public_url": public_url(item),
-        "thumbnail_url": item.thumbnail.url if item.thumbnail else None,
-        "exif_lon": item.exif_lon,
-        "exif_lat": item.exif_lat,
-        "trail_sequence": item.trail_entry.sequence if item.trail_entry else None,
-        "created_at": item.created_at,
-    }
-
-
 def _detail(event: Event, now: datetime) -> dict[str, Any]:
     clocks = [
         {
@@ -246,7 +230,7 @@ def _detail(event: Event, now: datetime) -> dict[str, Any]:
         "closed_at": event.closed_at,
         "merged_into": event.merged_into.tracking_code if event.merged_into else None,
         "parts": parts,
-        "attachments": [_attachment_out(a) for a in event.attachments.all()],
+        "attachments": [attachment_out(a) for a in event.attachments.all()],
         "clocks": clocks,
         "trail": [trail_out(t) for t in event.trail.all()],
     }
