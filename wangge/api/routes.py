@@ -4,6 +4,7 @@ from wangge.accounts.api import router as accounts_router
 from wangge.api.core import api
 from wangge.assessment.api import router as assessment_router
 from wangge.events.api import router as events_router
+from wangge.events.map_api import router as map_router
 from wangge.fieldwork.api import router as fieldwork_router
 from wangge.notices.api import router as notices_router
 from wangge.regions.api import router as regions_router
@@ -16,3 +17,4 @@ api.add_router("/", supervision_router)
 api.add_router("/", events_router)
 api.add_router("/", assessment_router)
 api.add_router("/", fieldwork_router)
+api.add_router("/", map_router)

@@ -1,12 +1,145 @@
-"""The 指挥台 section."""
+"""The 指挥台 section: queue, event detail and actions, supervision board, map, live channel.
 
-from django.http import HttpRequest, HttpResponse
+Views are thin: queries come from wangge.events.queries and wangge.supervision.board,
+writes go through wangge.events.services.perform (wangge/web/actions.py).
+"""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from wangge.accounts.models import Role
+from wangge.events.choices import Priority, State
+from wangge.events.models import Category
+from wangge.events.queries import (
+    LIVE_STATES,
+    latest_trail_id,
+    live_counts,
+    queue_page,
+    visible_trail,
+)
+from wangge.supervision.board import board
+from wangge.supervision.models import CardLevel
+from wangge.web import eventpage
+from wangge.web.console.filters import ALL_TAB, LIVE_TAB, BadFilter, page_number, parse
+from wangge.web.live import sse_response
 from wangge.web.pages import staff_page
+
+PAGE_SIZE = 30
+EVENT_TEMPLATE = "web/console/event.html"
+
+
+def _tabs(counts: dict[str, int]) -> list[dict]:
+    tabs = [{"value": LIVE_TAB, "label": _("在办"), "count": sum(counts[s] for s in LIVE_STATES)}]
+    tabs += [{"value": s.value, "label": s.label, "count": counts[s.value]} for s in LIVE_STATES]
+    tabs += [
+        {"value": State.CLOSED.value, "label": State.CLOSED.label, "count": None},
+        {"value": ALL_TAB, "label": _("全部"), "count": None},
+    ]
+    return tabs
+
+
+def _queue(request: HttpRequest) -> dict:
+    tab, filters = parse(request.GET)
+    number = page_number(request.GET)
+    now = timezone.now()
+    rows = queue_page(request.user, filters, now, (number - 1) * PAGE_SIZE, PAGE_SIZE + 1)
+    counts = live_counts(request.user, now)
+    params = request.GET.copy()
+    params["page"] = number + 1
+    return {
+        "tab": tab,
+        "filters": filters,
+        "events": rows[:PAGE_SIZE],
+        "next_query": params.urlencode() if len(rows) > PAGE_SIZE else "",
+        "page": number,
+        "counts": counts,
+        "tabs": _tabs(counts),
+    }
+
+
+def _bad_filter(error: BadFilter) -> HttpResponse:
+    return HttpResponseBadRequest(_("筛选条件无效：%(field)s") % {"field": error})
 
 
 @staff_page(Role.OPERATOR)
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/console/index.html")
+    try:
+        queue = _queue(request)
+    except BadFilter as error:
+        return _bad_filter(error)
+    return render(
+        request,
+        "web/console/index.html",
+        {
+            **queue,
+            "cursor": latest_trail_id(),
+            "categories": Category.objects.filter(active=True).order_by("code"),
+            "priorities": Priority.choices,
+            "card_levels": CardLevel.choices[1:],
+        },
+    )
+
+
+@staff_page(Role.OPERATOR)
+def queue(request: HttpRequest) -> HttpResponse:
+    """The queue table and the tab counts (out of band), for htmx and the live channel."""
+    try:
+        context = _queue(request)
+    except BadFilter as error:
+        return _bad_filter(error)
+    return render(request, "web/console/_queue.html", {**context, "oob": True})
+
+
+@staff_page(Role.OPERATOR)
+def event(request: HttpRequest, event_id: int) -> HttpResponse:
+    found = eventpage.load(request, event_id)
+    context = eventpage.context(request, found, "console")
+    return render(request, EVENT_TEMPLATE, {**context, "cursor": latest_trail_id()})
+
+
+@staff_page(Role.OPERATOR)
+@require_POST
+def act(request: HttpRequest, event_id: int, action: str) -> HttpResponse:
+    return eventpage.act(request, event_id, action, "console", EVENT_TEMPLATE)
+
+
+def _board_context(request: HttpRequest) -> dict:
+    return {"columns": board(request.user, timezone.now()), "now": timezone.now()}
+
+
+@staff_page(Role.OPERATOR)
+def board_page(request: HttpRequest) -> HttpResponse:
+    context = {**_board_context(request), "cursor": latest_trail_id()}
+    return render(request, "web/console/board.html", context)
+
+
+@staff_page(Role.OPERATOR)
+def board_columns(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/console/_board.html", _board_context(request))
+
+
+@staff_page(Role.OPERATOR)
+def map_page(request: HttpRequest) -> HttpResponse:
+    context = {
+        "cursor": latest_trail_id(),
+        "tile_url": settings.WANGGE_TILE_URL,
+        "tile_attribution": settings.WANGGE_TILE_ATTRIBUTION,
+        "states": [(s.value, s.label) for s in LIVE_STATES] + [("closed", State.CLOSED.label)],
+    }
+    return render(request, "web/console/map.html", context)
+
+
+@staff_page(Role.OPERATOR)
+def live(request: HttpRequest) -> HttpResponse:
+    """Server-sent events: every report and action on events in the operator's scope."""
+    user = request.user
+    return sse_response(request, lambda: visible_trail(user))
+
+
+@staff_page(Role.OPERATOR, Role.DEPARTMENT_HANDLER, Role.LEADER)
+def photo(request: HttpRequest, attachment_id: int, variant: str) -> HttpResponse:
+    return eventpage.photo(request, attachment_id, variant)

@@ -4,4 +4,7 @@ from wangge.web.department import views
 
 urlpatterns = [
     path("", views.index, name="department"),
+    path("events/<int:event_id>/", views.event, name="department_event"),
+    path("events/<int:event_id>/act/<slug:action>/", views.act, name="department_act"),
+    path("live/", views.live, name="department_live"),
 ]

@@ -1,0 +1,251 @@
+"""Read-side helpers for the web pages: scoped queues, live counts and the actions open now.
+
+Every query starts from `visible_events(user)`, i.e. `restrict` on the indexed
+`region_code`, and pages stay O(page): lists are limited slices ordered on indexed
+columns, and counts are taken per live state through the (state, region_code) index,
+never over the whole history of closed events.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from wangge.accounts.scope import restrict, scope_of
+from wangge.events.choices import Channel, PartRole, Priority, State
+from wangge.events.models import Category, Event, EventPart, TrailEntry
+from wangge.events.services import _holds
+from wangge.events.workflow import ACTIONS, ActionSpec
+from wangge.supervision.clocks import light_at
+from wangge.supervision.models import CARD_ORDER, CardLevel, Clock
+
+# States an event can still move out of: what the console and the map show by default.
+LIVE_STATES = (
+    State.REPORTED,
+    State.ACCEPTED,
+    State.VERIFYING,
+    State.DISPATCHED,
+    State.HANDLING,
+    State.SUBMITTED,
+    State.SUSPENDED,
+    State.SHELVED,
+)
+DEPARTMENT_STATES = (State.DISPATCHED, State.HANDLING)
+WORKING_PARTS = (PartRole.LEAD, PartRole.ASSIST)
+MAX_QUERY_TEXT = 100
+
+
+@dataclass
+class QueueFilters:
+    """The console queue's filters; empty values filter nothing."""
+
+    state: list[str] = field(default_factory=list)
+    category: int | None = None
+    priority: list[str] = field(default_factory=list)
+    overdue: bool = False
+    card_level: str = ""
+    q: str = ""
+    created_from: date | None = None
+    created_to: date | None = None
+
+
+def visible_events(user) -> QuerySet:
+    return restrict(Event.objects.all(), user, "region_code")
+
+
+def _running_overdue(now: datetime) -> Exists:
+    return Exists(
+        Clock.objects.filter(
+            event=OuterRef("pk"), stopped_at__isnull=True, paused_at__isnull=True, due_at__lt=now
+        )
+    )
+
+
+def filter_events(qs: QuerySet, f: QueueFilters, now: datetime) -> QuerySet:
+    if f.state:
+        qs = qs.filter(state__in=f.state)
+    if f.category:
+        qs = qs.filter(Q(category_id=f.category) | Q(category__parent_id=f.category))
+    if f.priority:
+        qs = qs.filter(priority__in=f.priority)
+    if f.overdue:
+        qs = qs.filter(_running_overdue(now))
+    if f.card_level:
+        running = Clock.objects.filter(event=OuterRef("pk"), stopped_at__isnull=True)
+        qs = qs.filter(Exists(running.filter(card_level=f.card_level)))
+    tz = timezone.get_current_timezone()
+    if f.created_from:
+        qs = qs.filter(created_at__gte=datetime.combine(f.created_from, time.min, tzinfo=tz))
+    if f.created_to:
+        qs = qs.filter(created_at__lte=datetime.combine(f.created_to, time.max, tzinfo=tz))
+    if f.q:
+        qs = qs.filter(
+            Q(title__icontains=f.q) | Q(description__icontains=f.q) | Q(tracking_code=f.q.upper())
+        )
+    return qs
+
+
+def queue_page(user, f: QueueFilters, now: datetime, offset: int, limit: int) -> list[Event]:
+    """One page of the queue, newest first, with what a row shows loaded in two queries."""
+    qs = filter_events(visible_events(user), f, now).select_related(
+        "category", "current_unit", "grid"
+    )
+    page = list(qs.order_by("-created_at", "-id")[offset : offset + limit])
+    attach_clock_summary(page, now)
+    return page
+
+
+def live_counts(user, now: datetime) -> dict[str, int]:
+    """Events per live state in scope, plus `overdue`; each an indexed count over live rows."""
+    rows = (
+        visible_events(user)
+        .filter(state__in=LIVE_STATES)
+        .values("state")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = {state.value: 0 for state in LIVE_STATES}
+    counts.update({row["state"]: row["n"] for row in rows})
+    live = visible_events(user).filter(state__in=LIVE_STATES)
+    counts["overdue"] = live.filter(_running_overdue(now)).count()
+    return counts
+
+
+@dataclass(frozen=True)
+class ClockSummary:
+    due_at: datetime | None
+    overdue: bool
+    card_level: str
+    light: str | None  # of the running clock due first; None when nothing runs
+
+
+def attach_clock_summary(events: list[Event], now: datetime) -> None:
+    """Set `event.clock` to the earliest running deadline and the highest card, one query."""
+    clocks: dict[int, list[Clock]] = {e.pk: [] for e in events}
+    for clock in Clock.objects.filter(event_id__in=list(clocks)):
+        clocks[clock.event_id].append(clock)
+    for event in events:
+        own = clocks[event.pk]
+        running = [c for c in own if c.stopped_at is None and c.paused_at is None]
+        first = min(running, key=lambda c: c.due_at, default=None)
+        cards = [c.card_level for c in own if c.stopped_at is None] or [CardLevel.NONE]
+        event.clock = ClockSummary(
+            due_at=first.due_at if first else None,
+            overdue=first is not None and first.due_at < now,
+            card_level=max(cards, key=CARD_ORDER.index),
+            light=light_at(first, now) if first else None,
+        )
+
+
+def department_queue(user, now: datetime, limit: int = 100) -> list[Event]:
+    """The unit's working parts still to sign or handle, the nearest deadline first."""
+    if user.unit_id is None:
+        return []
+    mine = EventPart.objects.filter(
+        event=OuterRef("pk"), department_id=user.unit_id, role__in=WORKING_PARTS
+    )
+    open_part = mine.filter(submitted_at__isnull=True)
+    qs = (
+        visible_events(user)
+        .filter(state__in=DEPARTMENT_STATES)
+        .filter(Exists(open_part))
+        .annotate(
+            deadline=Min(
+                "clocks__due_at",
+                filter=Q(clocks__stopped_at__isnull=True, clocks__unit_id=user.unit_id),
+            )
+        )
+        .select_related("category", "grid")
+        .order_by("deadline", "created_at", "id")
+    )
+    page = list(qs[:limit])
+    attach_clock_summary(page, now)
+    signed = set(
+        EventPart.objects.filter(
+            event_id__in=[e.pk for e in page], department_id=user.unit_id, signed_at__isnull=False
+        ).values_list("event_id", flat=True)
+    )
+    for event in page:
+        event.signed_by_unit = event.pk in signed
+    return page
+
+
+def event_for(user, event_id: int) -> Event | None:
+    """One event in the user's scope with what the detail page shows; None when out of scope."""
+    return (
+        visible_events(user)
+        .select_related("category", "category__parent", "grid", "region", "current_unit", "centre")
+        .filter(pk=event_id)
+        .first()
+    )
+
+
+def _hidden_by_guard(spec: ActionSpec, event: Event, user, parts: list[EventPart]) -> bool:
+    """Guards a page can read without side effects, so it offers no button bound to fail.
+
+    `perform` still checks every guard; this only keeps refusals out of the usual path.
+    """
+    own = [p for p in parts if p.department_id == user.unit_id and p.role in WORKING_PARTS]
+    pending = event.pending_extension_days is not None
+    hidden = {
+        "request_extension": pending,
+        "approve_extension": not pending,
+        "deny_extension": not pending,
+        "request_shelve": event.shelve_requested,
+        "approve_shelve": not event.shelve_requested,
+        "answer": not event.category.direct_answer,
+        "evaluate": bool(event.rating),
+        "reopen": event.reopen_count > 0 or event.rating in ("", None),
+        "sign": bool(own) and all(p.signed_at for p in own),
+        "submit_result": bool(own) and not any(p.signed_at for p in own),
+    }
+    return hidden.get(spec.name, False)
+
+
+def available_actions(event: Event, user) -> list[ActionSpec]:
+    """The state table's actions this user may take on this event now, in table order."""
+    if not user.is_authenticated or not scope_of(user).covers(event.region_code):
+        return []
+    parts = list(event.parts.all())
+    found = []
+    for spec in ACTIONS.values():
+        if spec.intake or event.state not in spec.from_states:
+            continue
+        if not spec.roles or not user.has_role(*spec.roles):
+            continue
+        if not any(_holds(h, event, user, parts) for h in spec.holders):
+            continue
+        if not _hidden_by_guard(spec, event, user, parts):
+            found.append(spec)
+    return found
+
+
+def default_department_id(category: Category) -> int | None:
+    """The category's default department, else its parent's: what dispatch pre-selects."""
+    if category.default_department_id:
+        return category.default_department_id
+    parent = category.parent
+    return parent.default_department_id if parent else None
+
+
+def is_emergency(event: Event) -> bool:
+    return event.priority == Priority.EMERGENCY or event.channel == Channel.ALARM
+
+
+def latest_trail_id() -> int:
+    return TrailEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def visible_trail(user) -> QuerySet:
+    """Trail entries of the events in the user's scope (a join, not an IN over all events)."""
+    return restrict(TrailEntry.objects.all(), user, "event__region_code")
+
+
+def changes_since(entries: QuerySet, cursor: int, limit: int = 50) -> list[TrailEntry]:
+    """Entries of `entries` (already scoped) after `cursor`, oldest first.
+
+    Every report and action appends one trail entry with an increasing id, so the id is a
+    cursor over all changes: the query is a primary-key range, whatever the number of events.
+    """
+    return list(entries.filter(id__gt=cursor).select_related("event").order_by("id")[:limit])

@@ -1,0 +1,153 @@
+"""Action forms generated from the state table, and their submission through `perform`.
+
+The page shows one form per action the user may take now (events.queries
+.available_actions); each form's inputs are the action's required and optional fields
+from wangge/events/workflow.py, so a field added to the table appears on the page without
+a template change. Submitting calls the same `perform` as the API; result photos are
+stored in the same transaction, so a bad photo leaves the event untouched.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from wangge.accounts.models import OrgUnit, UnitKind
+from wangge.api.errors import ApiError
+from wangge.events.attachments import save_attachments
+from wangge.events.choices import Rating
+from wangge.events.models import Event
+from wangge.events.queries import available_actions, default_department_id
+from wangge.events.routing import covers
+from wangge.events.services import perform
+from wangge.events.transitions import ActionResult
+from wangge.events.workflow import ActionSpec, FieldKind, FieldSpec
+from wangge.regions.codes import LEVEL_ORDER
+
+# Actions whose form takes photos (a department's result, a grid worker's findings).
+PHOTO_ACTIONS = ("submit_result", "verify")
+# Actions that end or refuse something, drawn as a warning button.
+DANGER_ACTIONS = ("reject", "return", "check_fail", "suspend", "deny_extension")
+NUMBER_KINDS = (FieldKind.DAYS, FieldKind.NUMBER, FieldKind.EVENT, FieldKind.UNIT)
+
+
+@dataclass
+class Input:
+    name: str
+    kind: str
+    label: str
+    required: bool
+    choices: list[tuple[str, str]] = field(default_factory=list)
+    initial: str = ""
+
+
+@dataclass
+class ActionForm:
+    name: str
+    label: str
+    inputs: list[Input]
+    photos: bool
+    danger: bool
+
+
+def _departments(event: Event) -> list[OrgUnit]:
+    units = OrgUnit.objects.filter(kind=UnitKind.DEPARTMENT).select_related("region")
+    return [u for u in units.order_by("name") if covers(u, event.region_code)]
+
+
+def _lower_centres(event: Event) -> list[OrgUnit]:
+    """Centres below the responsible one whose region covers the event (for 下派)."""
+    if event.centre is None:
+        return []
+    level = LEVEL_ORDER.index(event.centre.level)
+    units = OrgUnit.objects.filter(kind=UnitKind.CENTRE).select_related("region")
+    return [
+        u
+        for u in units.order_by("region__code")
+        if LEVEL_ORDER.index(u.level) > level and covers(u, event.region_code)
+    ]
+
+
+def _choices(spec: FieldSpec, event: Event, cache: dict) -> list[tuple[str, str]]:
+    if spec.kind == FieldKind.RATING:
+        return [(value, str(label)) for value, label in Rating.choices]
+    if spec.name == "target_centre":
+        return [(str(u.pk), u.name) for u in _lower_centres(event)]
+    if spec.kind in (FieldKind.UNIT, FieldKind.UNITS):
+        if "departments" not in cache:
+            cache["departments"] = [(str(u.pk), u.name) for u in _departments(event)]
+        return cache["departments"]
+    return []
+
+
+def _input(spec: FieldSpec, required: bool, event: Event, cache: dict) -> Input:
+    initial = ""
+    if spec.name == "lead_department":
+        initial = str(default_department_id(event.category) or "")
+    return Input(
+        name=spec.name,
+        kind=str(spec.kind),
+        label=_(spec.label),
+        required=required,
+        choices=_choices(spec, event, cache),
+        initial=initial,
+    )
+
+
+def action_forms(event: Event, user) -> list[ActionForm]:
+    cache: dict = {}
+    forms = []
+    for spec in available_actions(event, user):
+        inputs = [_input(f, True, event, cache) for f in spec.required_fields]
+        if any(i.kind == FieldKind.UNIT and not i.choices for i in inputs):
+            continue  # e.g. 下派 from a village centre: there is no one to send it to
+        inputs += [_input(f, False, event, cache) for f in spec.optional_fields]
+        forms.append(
+            ActionForm(
+                name=spec.name,
+                label=_(spec.label),
+                inputs=inputs,
+                photos=spec.name in PHOTO_ACTIONS,
+                danger=spec.name in DANGER_ACTIONS,
+            )
+        )
+    return forms
+
+
+def _integer(name: str, raw: str) -> int:
+    raw = raw.strip()
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+        raise ApiError("invalid_field", _("请填写正整数。"), {"field": name})
+    return int(raw)
+
+
+def fields_from_post(spec: ActionSpec, post) -> dict:
+    """The form's values typed as `perform` expects; blanks are left out (it names them)."""
+    fields: dict = {}
+    for item in spec.fields:
+        if item.kind == FieldKind.UNITS:
+            values = [v for v in post.getlist(item.name) if v.strip()]
+            if values:
+                fields[item.name] = [_integer(item.name, v) for v in values]
+            continue
+        raw = post.get(item.name, "")
+        if item.kind == FieldKind.BOOL:
+            if raw:
+                fields[item.name] = raw in ("on", "true", "1")
+        elif raw.strip():
+            fields[item.name] = _integer(item.name, raw) if item.kind in NUMBER_KINDS else raw
+    return fields
+
+
+def submit(request: HttpRequest, event: Event, spec: ActionSpec) -> ActionResult:
+    """Perform the action from a posted form; photos are saved with it or not at all."""
+    fields = fields_from_post(spec, request.POST)
+    version = request.POST.get("version", "")
+    expected = _integer("version", version) if version else None
+    photos = request.FILES.getlist("photos") if spec.name in PHOTO_ACTIONS else []
+    with transaction.atomic():
+        result = perform(event.pk, spec.name, request.user, expected_version=expected, **fields)
+        if photos:
+            save_attachments(result.event, result.entry, photos, request.user)
+    return result

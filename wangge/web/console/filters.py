@@ -1,0 +1,76 @@
+"""The console queue's filters, read from the query string; bad values are a 400."""
+
+from datetime import date
+
+from django.http import QueryDict
+
+from wangge.events.choices import Priority, State
+from wangge.events.queries import LIVE_STATES, MAX_QUERY_TEXT, QueueFilters
+from wangge.supervision.models import CardLevel
+
+# Tabs of the queue: (value of the `state` parameter, the states it shows).
+LIVE_TAB = "live"
+ALL_TAB = "all"
+
+
+class BadFilter(ValueError):
+    """A filter value the queue cannot use; the view answers 400."""
+
+
+def _states(raw: str) -> list[str]:
+    if raw in ("", LIVE_TAB):
+        return list(LIVE_STATES)
+    if raw == ALL_TAB:
+        return []
+    if raw not in State.values:
+        raise BadFilter("state")
+    return [raw]
+
+
+def _date(raw: str, name: str) -> date | None:
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as exc:
+        raise BadFilter(name) from exc
+
+
+def _positive(raw: str, name: str) -> int | None:
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit() and 0 < len(raw) <= 18) or int(raw) == 0:
+        raise BadFilter(name)
+    return int(raw)
+
+
+def parse(params: QueryDict) -> tuple[str, QueueFilters]:
+    """(the selected tab, the filters) from the query string."""
+    tab = params.get("state", LIVE_TAB) or LIVE_TAB
+    priority = [p for p in params.getlist("priority") if p]
+    if any(p not in Priority.values for p in priority):
+        raise BadFilter("priority")
+    card = params.get("card_level", "")
+    if card and card not in CardLevel.values:
+        raise BadFilter("card_level")
+    text = params.get("q", "").strip()
+    if len(text) > MAX_QUERY_TEXT or "\x00" in text:
+        raise BadFilter("q")
+    filters = QueueFilters(
+        state=_states(tab),
+        category=_positive(params.get("category", ""), "category"),
+        priority=priority,
+        overdue=params.get("overdue") in ("1", "on", "true"),
+        card_level=card,
+        q=text,
+        created_from=_date(params.get("from", ""), "from"),
+        created_to=_date(params.get("to", ""), "to"),
+    )
+    return tab, filters
+
+
+def page_number(params: QueryDict) -> int:
+    number = _positive(params.get("page", ""), "page") or 1
+    if number > 200:
+        raise BadFilter("page")
+    return number

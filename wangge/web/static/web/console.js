@@ -1,0 +1,257 @@
+/* Command console and department workspace: live channel, alerts, countdowns, maps.
+   Data from the server is only ever put into the page with textContent. */
+"use strict";
+
+(function () {
+  const W = window.Wangge;
+  const STATE_COLOURS = {
+    reported: "#dc2626", accepted: "#f97316", verifying: "#ca8a04", dispatched: "#7c3aed",
+    handling: "#2563eb", submitted: "#0891b2", suspended: "#6b7280", shelved: "#9ca3af",
+    closed: "#16a34a", rejected: "#78716c", merged: "#78716c", withdrawn: "#78716c",
+  };
+
+  /* ---------------------------------------------------------------- sound */
+  const SOUND_KEY = "wangge.sound";
+  let audio = null;
+
+  function soundOn() { return localStorage.getItem(SOUND_KEY) !== "off"; }
+
+  function audioContext() {
+    const Context = window.AudioContext || window.webkitAudioContext;
+    if (!audio && Context) audio = new Context();
+    if (audio && audio.state === "suspended") audio.resume().catch(() => {});
+    return audio;
+  }
+
+  /* Three short tones from an oscillator: no audio file to ship or to fail loading. */
+  function beep() {
+    document.body.dataset.beeps = String(Number(document.body.dataset.beeps || 0) + 1);
+    if (!soundOn()) return;
+    const ctx = audioContext();
+    if (!ctx) return;
+    [0, 0.35, 0.7].forEach((offset) => {
+      const osc = ctx.createOscillator();
+      const gain = ctx.createGain();
+      osc.type = "square";
+      osc.frequency.value = 880;
+      gain.gain.value = 0.08;
+      osc.connect(gain).connect(ctx.destination);
+      osc.start(ctx.currentTime + offset);
+      osc.stop(ctx.currentTime + offset + 0.2);
+    });
+  }
+
+  function setupSoundToggle() {
+    const button = document.getElementById("sound-toggle");
+    if (!button) return;
+    const show = () => { button.textContent = soundOn() ? button.dataset.on : button.dataset.off; };
+    button.addEventListener("click", () => {
+      localStorage.setItem(SOUND_KEY, soundOn() ? "off" : "on");
+      show();
+    });
+    show();
+    // Browsers start audio only after a user gesture: unlock it on the first one.
+    const unlock = () => { if (soundOn()) audioContext(); };
+    document.addEventListener("pointerdown", unlock, { once: true });
+    document.addEventListener("keydown", unlock, { once: true });
+  }
+
+  /* ---------------------------------------------------------------- live channel */
+  const fresh = new Set();
+
+  function eventUrl(template, id) { return template.replace(/\/0\/$/, "/" + id + "/"); }
+
+  function toast(msg) {
+    const box = document.getElementById("toasts");
+    if (!box) return;
+    const item = document.createElement("a");
+    item.className = "toast" + (msg.emergency ? " emergency" : "");
+    item.href = eventUrl(box.dataset.eventUrl, msg.id);
+    const label = document.createElement("strong");
+    label.textContent = box.dataset.new + "：";
+    const title = document.createElement("span");
+    title.textContent = msg.title;
+    item.append(label, title);
+    box.prepend(item);
+    setTimeout(() => item.remove(), 10000);
+  }
+
+  function emergencyBanner(msg) {
+    const banner = document.getElementById("alert-banner");
+    if (!banner) return;
+    const link = banner.querySelector(".alert-link");
+    link.textContent = msg.title + "（" + msg.tracking_code + "）";
+    link.href = eventUrl(document.getElementById("toasts").dataset.eventUrl, msg.id);
+    banner.hidden = false;
+    document.body.dataset.alerts = String(Number(document.body.dataset.alerts || 0) + 1);
+    beep();
+  }
+
+  function onChange(msg) {
+    if (msg.new) {
+      fresh.add(String(msg.id));
+      toast(msg);
+      if (msg.emergency) emergencyBanner(msg);
+    }
+    const page = document.querySelector(".event-page");
+    if (page && page.dataset.event === String(msg.id)) {
+      document.getElementById("stale-notice").hidden = false;
+    }
+    document.body.dispatchEvent(new CustomEvent("wangge:changed", { detail: msg }));
+  }
+
+  function connectLive() {
+    const status = document.getElementById("live-status");
+    if (!status) return;
+    const source = W.live(status.dataset.url, { change: onChange });
+    source.addEventListener("open", () => {
+      status.textContent = status.dataset.connected;
+      status.classList.add("on");
+    });
+    source.addEventListener("error", () => {
+      status.textContent = status.dataset.offline;
+      status.classList.remove("on");
+    });
+    const close = document.querySelector("#alert-banner .alert-close");
+    if (close) close.addEventListener("click", () => { document.getElementById("alert-banner").hidden = true; });
+  }
+
+  function markFresh() {
+    document.querySelectorAll("tr[data-event]").forEach((row) => {
+      if (fresh.has(row.dataset.event)) row.classList.add("fresh");
+    });
+  }
+
+  /* ---------------------------------------------------------------- countdowns */
+  function span(ms) {
+    const total = Math.floor(Math.abs(ms) / 1000);
+    const days = Math.floor(total / 86400);
+    const pad = (n) => String(n).padStart(2, "0");
+    const clock = pad(Math.floor((total % 86400) / 3600)) + ":" + pad(Math.floor((total % 3600) / 60)) + ":" + pad(total % 60);
+    return (days ? days + "d " : "") + clock;
+  }
+
+  function tick() {
+    const now = Date.now();
+    document.querySelectorAll("time.countdown[data-due]").forEach((el) => {
+      const left = Date.parse(el.dataset.due) - now;
+      if (Number.isNaN(left)) return;
+      el.textContent = (left >= 0 ? el.dataset.before : el.dataset.after) + " " + span(left);
+      el.classList.toggle("late", left < 0);
+    });
+  }
+
+  /* ---------------------------------------------------------------- maps */
+  function textElement(text) {
+    const el = document.createElement("span");
+    el.textContent = text;
+    return el;
+  }
+
+  function gridStyle() { return { color: "#1d4ed8", weight: 1, fillOpacity: 0.04 }; }
+
+  function eventMap(el) {
+    const lat = Number(el.dataset.lat);
+    const lon = Number(el.dataset.lon);
+    const map = W.map(el, { tileUrl: el.dataset.tileUrl, attribution: el.dataset.attribution, center: [lat, lon], zoom: 15 });
+    fetch("/api/grids/" + encodeURIComponent(el.dataset.grid), { credentials: "same-origin" })
+      .then((r) => (r.ok ? r.json() : null))
+      .then((feature) => {
+        if (!feature) return;
+        const outline = L.geoJSON(feature, { style: gridStyle }).addTo(map);
+        map.fitBounds(outline.getBounds(), { maxZoom: 16 });
+      });
+    L.circleMarker([lat, lon], { radius: 8, color: "#b42318", fillOpacity: 0.9 }).addTo(map);
+  }
+
+  function checkedStates(legend) {
+    return Array.from(legend.querySelectorAll("input[name=state]:checked")).map((i) => i.value);
+  }
+
+  function consoleMap(el) {
+    const legend = document.getElementById("map-legend");
+    const summary = document.getElementById("map-summary");
+    const map = W.map(el, { tileUrl: el.dataset.tileUrl, attribution: el.dataset.attribution });
+    if (!map.getMaxZoom() || map.getMaxZoom() === Infinity) map.setMaxZoom(19); // clustering needs it without tiles
+    const grids = L.geoJSON(null, {
+      style: gridStyle,
+      onEachFeature: (feature, layer) => layer.bindTooltip(textElement(feature.properties.name)),
+    }).addTo(map);
+    const points = L.markerClusterGroup({ maxClusterRadius: 50 }).addTo(map);
+    const cells = L.layerGroup().addTo(map);
+    let timer = null;
+    let request = 0;
+
+    function draw(data) {
+      points.clearLayers();
+      cells.clearLayers();
+      let total = 0;
+      data.points.forEach(([id, lon, lat, state, priority]) => {
+        const marker = L.circleMarker([lat, lon], {
+          radius: priority === "emergency" ? 9 : 6, color: STATE_COLOURS[state] || "#333", weight: 2, fillOpacity: 0.8,
+        });
+        const link = document.createElement("a");
+        link.href = eventUrl(el.dataset.eventUrl, id);
+        link.textContent = el.dataset.openLabel + " #" + id;
+        marker.bindPopup(link);
+        marker.options.eventId = id;
+        points.addLayer(marker);
+        total += 1;
+      });
+      data.cells.forEach(([code, name, lon, lat, count, states]) => {
+        const main = Object.entries(states).sort((a, b) => b[1] - a[1])[0][0];
+        const circle = L.circleMarker([lat, lon], {
+          radius: 6 + Math.min(24, Math.sqrt(count) * 2), color: STATE_COLOURS[main] || "#333", weight: 1, fillOpacity: 0.5,
+        });
+        circle.bindTooltip(textElement(name + "：" + count));
+        circle.options.cellCode = code;
+        cells.addLayer(circle);
+        total += count;
+      });
+      el.dataset.mode = data.mode;
+      el.dataset.total = String(total);
+      summary.textContent = total + " " + el.dataset.pointsLabel;
+    }
+
+    function load() {
+      const b = map.getBounds();
+      const params = new URLSearchParams({
+        bbox: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => Math.max(-180, Math.min(180, v)).toFixed(5)).join(","),
+        zoom: String(map.getZoom()),
+      });
+      checkedStates(legend).forEach((s) => params.append("state", s));
+      const mine = ++request;
+      fetch(el.dataset.eventsUrl + "?" + params, { credentials: "same-origin" })
+        .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
+        .then((data) => { if (mine === request) draw(data); })
+        .catch(() => { summary.textContent = "—"; });
+    }
+
+    function later() { clearTimeout(timer); timer = setTimeout(load, 300); }
+
+    fetch(el.dataset.gridsUrl + "?zoom=12", { credentials: "same-origin" })
+      .then((r) => r.json())
+      .then((collection) => {
+        grids.addData(collection);
+        if (collection.features.length) map.fitBounds(grids.getBounds());
+        el.dataset.grids = String(collection.features.length);
+        map.on("moveend", later);
+        legend.addEventListener("change", later);
+        document.body.addEventListener("wangge:changed", later);
+        load();
+      });
+  }
+
+  /* ---------------------------------------------------------------- start */
+  document.addEventListener("DOMContentLoaded", () => {
+    setupSoundToggle();
+    connectLive();
+    tick();
+    setInterval(tick, 1000);
+    document.body.addEventListener("htmx:afterSwap", () => { markFresh(); tick(); });
+    const detail = document.getElementById("event-map");
+    if (detail) eventMap(detail);
+    const overview = document.getElementById("console-map");
+    if (overview) consoleMap(overview);
+  });
+})();
