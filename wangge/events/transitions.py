@@ -14,7 +14,8 @@ from wangge.accounts.models import OrgUnit, UnitKind
 from wangge.accounts.scope import restrict
 from wangge.api.errors import ApiError, Conflict, Forbidden
 from wangge.events.choices import SATISFIED_RATINGS, LimitUnit, PartRole, State, Step
-from wangge.events.models import Event, EventPart, StepLimit, TrailEntry
+from wangge.events.models import Event, EventPart, TrailEntry
+from wangge.events.reference import reference
 from wangge.events.routing import covers
 from wangge.events.workflow import ActionSpec
 from wangge.regions.codes import LEVEL_ORDER
@@ -25,6 +26,7 @@ from wangge.supervision.clocks import (
     resume_clocks,
     start_clock,
     stop_clock,
+    stop_clocks,
 )
 
 
@@ -74,12 +76,7 @@ def transition(name: str):
 
 
 def step_limit(event: Event, step: str) -> TimeLimit | None:
-    row = (
-        StepLimit.objects.filter(category_id=event.category_id, priority=event.priority, step=step)
-        .values_list("amount", "unit")
-        .first()
-    )
-    return TimeLimit(*row) if row else None
+    return reference().limits.get((event.category_id, event.priority, step))
 
 
 def start_step(event: Event, step: str, unit: OrgUnit, now: datetime) -> None:
@@ -90,8 +87,7 @@ def start_step(event: Event, step: str, unit: OrgUnit, now: datetime) -> None:
 
 
 def stop_all(event: Event, now: datetime) -> None:
-    for step in Step:
-        stop_clock(event, step, now)
+    stop_clocks(event, now)
 
 
 # ---------------------------------------------------------------- helpers
@@ -224,8 +220,8 @@ def _departments(ctx: Context, name: str) -> list[OrgUnit]:
 @transition("dispatch")
 def dispatch(ctx: Context) -> None:
     event = ctx.event
-    verified = TrailEntry.objects.filter(event=event, action="verify").exists()
-    if event.category.needs_verification and not verified:
+    needs = event.category.needs_verification
+    if needs and not TrailEntry.objects.filter(event=event, action="verify").exists():
         raise Conflict("verification_required", "该分类的事件须先经网格员现场核实再派遣。")
     lead = _unit(event, "lead_department", ctx.fields["lead_department"], UnitKind.DEPARTMENT)
     assist = _departments(ctx, "assist_departments")
