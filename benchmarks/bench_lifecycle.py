@@ -1,24 +1,32 @@
-"""Intake throughput of the closed loop, against a plain INSERT of the same rows.
+"""Issue 3's performance figures, on one database per run: intake, sweep and metrics.
 
 Usage (from the repository root, after `./dev test` created .venv):
 
-    .venv/bin/python benchmarks/bench_lifecycle.py [--events 500] [--repeat 5]
-    .venv/bin/python benchmarks/bench_lifecycle.py \\
+    .venv/bin/python benchmarks/bench_lifecycle.py [--quick]
+    .venv/bin/python benchmarks/bench_lifecycle.py [--quick] \\
         --postgres postgres://postgres@127.0.0.1:5432/wangge_bench
 
-SQLite runs in a scratch data directory; PostgreSQL in a scratch database named after the
-URL's plus the process id, migrated first and dropped at the end. The jurisdiction is the
-绥中县 demo (1,638 grids) with its category tree and staff.
+Each part runs in its own child process and its own empty scratch database (SQLite files in
+a temporary directory; on PostgreSQL databases named after the URL's, the part and the
+process id, dropped at the end), so one part's rows never slow another's:
 
-Measured per repetition, on fresh rows each time:
-  (a) service: `report_event` per event, each in its own transaction as a request would;
-  (b) HTTP: POST to the intake endpoint through django.test.Client, when the branch has one;
-  (c) baseline: the same events_event rows, precomputed (location, centre, tracking code),
-      written by one `executemany` INSERT in one transaction, and by one INSERT per
-      transaction (c');
-  (d) actions: the loop after intake through `perform` (accept, dispatch, sign,
-      submit_result, check_pass) per action, each in its own transaction.
-Rates are medians over the repetitions.
+  intake  the 绥中县 demo jurisdiction (1,638 grids) with its category tree and staff; per
+          repetition, on fresh rows:
+          (a) `report_event` per event, each in its own transaction as a request would;
+          (b) HTTP: POST /api/public/events through django.test.Client;
+          (c') the baseline: per report, one transaction with the same INSERTs
+               report_event makes (the event, its first trail entry, its accept clock),
+               every value precomputed; (c) for reference, the event rows alone in one
+               executemany;
+          (d) accept, dispatch, sign, submit_result, check_pass through `perform`, each
+              action in its own transaction.
+  sweep   benchmarks/bench_sweep.py: 1,000,000 open events with running clocks, then
+          sweeps with 0, 1,000 and 10,000 due.
+  metrics benchmarks/bench_metrics.py: a county-month of compute_metrics at 1,000,000
+          events.
+
+--quick uses small sizes (a smoke run in about a minute). Rates are medians over the
+repetitions; "per CPU-second" divides by this process's CPU time (server work excluded).
 """
 
 import argparse
