@@ -1,24 +1,32 @@
-"""Intake throughput of the closed loop, against a plain INSERT of the same rows.
+"""Issue 3's performance figures, on one database per run: intake, sweep and metrics.
 
 Usage (from the repository root, after `./dev test` created .venv):
 
-    .venv/bin/python benchmarks/bench_lifecycle.py [--events 500] [--repeat 5]
-    .venv/bin/python benchmarks/bench_lifecycle.py \\
+    .venv/bin/python benchmarks/bench_lifecycle.py [--quick]
+    .venv/bin/python benchmarks/bench_lifecycle.py [--quick] \\
         --postgres postgres://postgres@127.0.0.1:5432/wangge_bench
 
-SQLite runs in a scratch data directory; PostgreSQL in a scratch database named after the
-URL's plus the process id, migrated first and dropped at the end. The jurisdiction is the
-绥中县 demo (1,638 grids) with its category tree and staff.
+Each part runs in its own child process and its own empty scratch database (SQLite files in
+a temporary directory; on PostgreSQL databases named after the URL's, the part and the
+process id, dropped at the end), so one part's rows never slow another's:
 
-Measured per repetition, on fresh rows each time:
-  (a) service: `report_event` per event, each in its own transaction as a request would;
-  (b) HTTP: POST to the intake endpoint through django.test.Client, when the branch has one;
-  (c) baseline: the same events_event rows, precomputed (location, centre, tracking code),
-      written by one `executemany` INSERT in one transaction, and by one INSERT per
-      transaction (c');
-  (d) actions: the loop after intake through `perform` (accept, dispatch, sign,
-      submit_result, check_pass) per action, each in its own transaction.
-Rates are medians over the repetitions.
+  intake  the 绥中县 demo jurisdiction (1,638 grids) with its category tree and staff; per
+          repetition, on fresh rows:
+          (a) `report_event` per event, each in its own transaction as a request would;
+          (b) HTTP: POST /api/public/events through django.test.Client;
+          (c') the baseline: per report, one transaction with the same INSERTs
+               report_event makes (the event, its first trail entry, its accept clock),
+               every value precomputed; (c) for reference, the event rows alone in one
+               executemany;
+          (d) accept, dispatch, sign, submit_result, check_pass through `perform`, each
+              action in its own transaction.
+  sweep   benchmarks/bench_sweep.py: 1,000,000 open events with running clocks, then
+          sweeps with 0, 1,000 and 10,000 due.
+  metrics benchmarks/bench_metrics.py: a county-month of compute_metrics at 1,000,000
+          events.
+
+--quick uses small sizes (a smoke run in about a minute). Rates are medians over the
+repetitions; "per CPU-second" divides by this process's CPU time (server work excluded).
 """
 
 import argparse
@@ -27,9 +35,11 @@ import platform
 import random
 import secrets
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -42,18 +52,32 @@ HTTP_PATH = "/api/public/events"  # the public intake (eventapi); absent before 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=500, help="events per repetition")
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--postgres", help="PostgreSQL URL; a scratch database is derived")
+    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
+    parser.add_argument("--postgres", help="PostgreSQL URL; scratch databases are derived")
+    parser.add_argument("--events", type=int, help="intake events per repetition")
+    parser.add_argument("--repeat", type=int, help="intake repetitions")
+    parser.add_argument("--parts", default="intake,sweep,metrics")
+    parser.add_argument("--phase", help=argparse.SUPPRESS)  # internal: one part, in-process
     return parser.parse_args()
 
 
-def scratch_postgres(url: str) -> tuple[str, str]:
+FULL = {"events": 300, "repeat": 5, "open": 1_000_000, "due": "1000,10000", "metrics": 1_000_000}
+QUICK = {"events": 60, "repeat": 3, "open": 20_000, "due": "100,1000", "metrics": 50_000}
+
+
+def sizes(args: argparse.Namespace) -> dict:
+    chosen = dict(QUICK if args.quick else FULL)
+    chosen["events"] = args.events or chosen["events"]
+    chosen["repeat"] = args.repeat or chosen["repeat"]
+    return chosen
+
+
+def scratch_postgres(url: str, part: str) -> tuple[str, str]:
     """Create an empty database beside the URL's; returns its URL and the admin URL."""
     import psycopg
 
     parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/') or 'wangge_bench'}_{os.getpid()}"
+    name = f"{parts.path.lstrip('/') or 'wangge_bench'}_{part}_{os.getpid()}"
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -199,13 +223,22 @@ def through_http(intakes: list[Intake]) -> Rate | None:
     return watch.rate(len(intakes))
 
 
-def insert_rows(intakes: list[Intake], now) -> tuple[str, list[list]]:
-    """The events_event rows report_event would write, as database parameters."""
+def row_sql(model, rows: list[dict], returning: bool = False) -> tuple[str, list[list]]:
+    """An INSERT of the model's rows as database parameters (every value precomputed)."""
     from django.db import connection
 
-    from wangge.events.models import Event
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    params = [[f.get_db_prep_save(row[f.attname], connection) for f in fields] for row in rows]
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    tail = " RETURNING id" if returning else ""
+    # Identifiers come from the model and are quoted; values are parameters.
+    return f"INSERT INTO {table} ({columns}) VALUES ({marks}){tail}", params  # noqa: S608
 
-    fields = [f for f in Event._meta.concrete_fields if not f.primary_key]
+
+def event_rows(intakes: list[Intake], now) -> list[dict]:
+    """The events_event rows report_event writes, with every derived value precomputed."""
     values = {
         "description": "基准测试",
         "priority": "normal",
@@ -225,14 +258,17 @@ def insert_rows(intakes: list[Intake], now) -> tuple[str, list[list]]:
         "shelve_requested": False,
         "rating": "",
         "version": 0,
+        "routed": False,
+        "reworked": False,
+        "extended": False,
+        "closed_late": False,
         "created_at": now,
         "accepted_at": None,
         "closed_at": None,
         "updated_at": now,
     }
-    rows = []
-    for item in intakes:
-        row = dict(
+    return [
+        dict(
             values,
             tracking_code=secrets.token_hex(6).upper(),
             title=item.title,
@@ -245,26 +281,93 @@ def insert_rows(intakes: list[Intake], now) -> tuple[str, list[list]]:
             current_unit_id=item.centre_id,
             centre_id=item.centre_id,
         )
-        rows.append([f.get_db_prep_save(row[f.attname], connection) for f in fields])
-    table = connection.ops.quote_name(Event._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    # Identifiers come from the model and are quoted; values are parameters.
-    return f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows  # noqa: S608
+        for item in intakes
+    ]
 
 
-def through_insert(sql: str, rows: list[list], per_row: bool) -> Rate:
+def companion_rows(intakes: list[Intake], now) -> list[tuple[dict, dict]]:
+    """The first trail entry and the accept clock of each report, precomputed."""
+    from wangge.events.choices import Priority, Step
+    from wangge.events.reference import reference
+    from wangge.events.trail import GENESIS
+    from wangge.supervision import calendar
+    from wangge.supervision.clocks import deadline_after
+
+    limits = reference().limits
+    rows = []
+    for item in intakes:
+        limit = limits[(item.category_id, Priority.NORMAL, Step.ACCEPT)]
+        due = deadline_after(now, limit)
+        trail = {
+            "sequence": 1,
+            "action": "report",
+            "actor_id": None,
+            "actor_unit_id": None,
+            "from_state": "",
+            "to_state": "reported",
+            "comment": "",
+            "payload": {"channel": "public_app", "self_handled": False, "centre": item.centre_id},
+            "created_at": now,
+            "previous_hash": GENESIS,
+            "entry_hash": secrets.token_hex(32),
+        }
+        clock = {
+            "step": Step.ACCEPT,
+            "unit_id": item.centre_id,
+            "started_at": now,
+            "due_at": due,
+            "paused_at": None,
+            "stopped_at": None,
+            "card_level": "none",
+            "light": "green",
+            "limit_amount": limit.amount,
+            "limit_unit": limit.unit,
+            "allowed_seconds": calendar.seconds_of(limit.amount, limit.unit),
+            "next_check_at": due,
+        }
+        rows.append((trail, clock))
+    return rows
+
+
+def through_executemany(intakes: list[Intake], now) -> Rate:
+    """Reference only: the event rows alone, one executemany in one transaction."""
     from django.db import connection, transaction
 
+    from wangge.events.models import Event
+
+    sql, params = row_sql(Event, event_rows(intakes, now))
+    with Stopwatch() as watch, transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+    return watch.rate(len(intakes))
+
+
+def through_plain_insert(intakes: list[Intake], now) -> Rate:
+    """The baseline: per report, one transaction of the same three INSERTs report_event
+    makes (event, its first trail entry, its accept clock), every value precomputed."""
+    from django.db import connection, transaction
+
+    from wangge.events.models import Event, TrailEntry
+    from wangge.supervision.models import Clock
+
+    event_sql, event_params = row_sql(Event, event_rows(intakes, now), returning=True)
+    companions = companion_rows(intakes, now)
+    trail_sql, _ = row_sql(TrailEntry, [dict(companions[0][0], event_id=0)])
+    clock_sql, _ = row_sql(Clock, [dict(companions[0][1], event_id=0)])
+    trail_fields = [f for f in TrailEntry._meta.concrete_fields if not f.primary_key]
+    clock_fields = [f for f in Clock._meta.concrete_fields if not f.primary_key]
+
+    def params(fields, row, event_id):
+        row = dict(row, event_id=event_id)
+        return [f.get_db_prep_save(row[f.attname], connection) for f in fields]
+
     with Stopwatch() as watch:
-        if per_row:
-            for row in rows:
-                with transaction.atomic(), connection.cursor() as cursor:
-                    cursor.execute(sql, row)
-        else:
+        for values, (trail, clock) in zip(event_params, companions, strict=True):
             with transaction.atomic(), connection.cursor() as cursor:
-                cursor.executemany(sql, rows)
-    return watch.rate(len(rows))
+                cursor.execute(event_sql, values)
+                event_id = cursor.fetchone()[0]
+                cursor.execute(trail_sql, params(trail_fields, trail, event_id))
+                cursor.execute(clock_sql, params(clock_fields, clock, event_id))
+    return watch.rate(len(intakes))
 
 
 def through_actions(ids: list[int], now) -> Rate:
@@ -300,22 +403,64 @@ def through_actions(ids: list[int], now) -> Rate:
 
 def main() -> None:
     args = parse_args()
-    admin = None
-    if args.postgres:
-        url, admin = scratch_postgres(args.postgres)
-        os.environ["DATABASE_URL"] = url
-    else:
-        os.environ.pop("DATABASE_URL", None)
-        os.environ["WANGGE_DATA_DIR"] = tempfile.mkdtemp(prefix="wangge-bench-")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wangge.settings")
-    try:
+    if args.phase == "intake":
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wangge.settings")
         run(args)
-    finally:
-        if admin:
-            from django.db import connections
+        return
+    size = sizes(args)
+    here = Path(__file__).resolve().parent
+    commands = {
+        "intake": [
+            __file__,
+            "--phase=intake",
+            f"--events={size['events']}",
+            f"--repeat={size['repeat']}",
+        ],
+        "sweep": [str(here / "bench_sweep.py"), f"--open={size['open']}", f"--due={size['due']}"],
+        "metrics": [str(here / "bench_metrics.py"), f"--events={size['metrics']}"],
+    }
+    print(
+        f"{time.strftime('%Y-%m-%d %H:%M')}; {platform.node()}; nproc {os.cpu_count()}; "
+        f"{cpu_model()}; Python {platform.python_version()}; "
+        f"load average {os.getloadavg()[0]:.1f}; sizes {size}",
+        flush=True,
+    )
+    for part in args.parts.split(","):
+        began = time.perf_counter()
+        print(f"\n## {part}", flush=True)
+        with scratch_database(args.postgres, part) as env:
+            subprocess.run([sys.executable, *commands[part]], env=env, check=True)  # noqa: S603
+        took = time.perf_counter() - began
+        print(f"({part}: {took:.0f} s, load average {os.getloadavg()[0]:.1f})", flush=True)
 
-            connections.close_all()
-            drop_postgres(os.environ["DATABASE_URL"], admin)
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+@contextmanager
+def scratch_database(postgres: str | None, part: str):
+    """An empty database for one part, dropped afterwards; yields the child's environment."""
+    # Notices are still written to the inbox; printing them would time the terminal.
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="wangge.settings", WANGGE_NOTICE_CHANNELS="")
+    if postgres:
+        url, admin = scratch_postgres(postgres, part)
+        env["DATABASE_URL"] = url
+        try:
+            yield env
+        finally:
+            drop_postgres(url, admin)
+        return
+    with tempfile.TemporaryDirectory(prefix="wangge-bench-") as directory:
+        env["WANGGE_DATA_DIR"] = directory
+        env["DATABASE_URL"] = f"sqlite:///{directory}/bench.sqlite3"
+        yield env
 
 
 def run(args: argparse.Namespace) -> None:
@@ -347,10 +492,8 @@ def run(args: argparse.Namespace) -> None:
         http = through_http(intakes)
         if http is not None:
             results["b"].append(http)
-        sql, rows = insert_rows(intakes, now)
-        results["c"].append(through_insert(sql, rows, per_row=False))
-        sql, rows = insert_rows(intakes, now)
-        results["c'"].append(through_insert(sql, rows, per_row=True))
+        results["c"].append(through_executemany(intakes, now))
+        results["c'"].append(through_plain_insert(intakes, now))
         results["d"].append(through_actions(ids, now))
         done = ", ".join(f"{k} {v[-1].wall:,.0f}/s" for k, v in results.items() if v)
         print(f"repetition {rep + 1}: {done}", flush=True)
@@ -362,8 +505,8 @@ def run(args: argparse.Namespace) -> None:
 LABELS = {
     "a": "report_event, 1 transaction per event",
     "b": f"HTTP POST {HTTP_PATH}",
-    "c": "INSERT, executemany in 1 transaction",
-    "c'": "INSERT, 1 transaction per row",
+    "c": "event rows only, executemany in 1 transaction (reference)",
+    "c'": "baseline: event + trail + clock INSERTs, 1 transaction per report",
     "d": "perform (accept … check_pass), 1 transaction per action",
 }
 

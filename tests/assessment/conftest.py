@@ -1,7 +1,9 @@
 """A fast builder of events, clocks and trail entries in given states, for metrics tests.
 
 Metrics read finished histories, so the builder writes rows directly instead of
-replaying the workflow: each test states the history it needs in a few lines.
+replaying the workflow: each test states the history it needs in a few lines. The event's
+fact columns are then derived from those rows by `refresh_facts`, the definition the
+workflow's own columns are checked against in test_metrics_through_the_workflow.py.
 """
 
 import itertools
@@ -11,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from wangge.events.choices import Channel, PartRole, State, Step
+from wangge.events.facts import refresh_facts
 from wangge.events.models import Category, Event, EventPart, TrailEntry
 from wangge.supervision.models import CardLevel, Clock
 
@@ -87,11 +90,12 @@ class Builder:
         )
         if save:
             clock.save()
+            refresh(event)
         return clock
 
     def trail(self, event: Event, action: str, when: datetime, actor=None) -> TrailEntry:
         n = next(self._numbers)
-        return TrailEntry.objects.create(
+        entry = TrailEntry.objects.create(
             event=event,
             sequence=n,
             action=action,
@@ -101,12 +105,20 @@ class Builder:
             previous_hash="0" * 64,
             entry_hash=f"{n:064d}",
         )
+        refresh(event)
+        return entry
 
     def part(self, event: Event, department, role: str = PartRole.LEAD) -> EventPart:
         return EventPart.objects.create(event=event, department=department, role=role)
 
 
 NOT_CASES = (State.REJECTED, State.MERGED, State.WITHDRAWN)
+
+
+def refresh(*events: Event) -> None:
+    """Derive the events' fact columns (all events when none given) from their rows."""
+    ids = [e.pk for e in events] if events else None
+    refresh_facts(Event, TrailEntry, Clock, ids)
 
 
 @pytest.fixture

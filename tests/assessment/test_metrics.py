@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.assessment.conftest import at
+from tests.assessment.conftest import at, refresh
 from tests.jurisdiction import COUNTY, TOWNSHIP_1, TOWNSHIP_2
 from wangge.assessment.metrics import compute_metrics, rate
 from wangge.events.choices import Channel, Rating, State, Step
@@ -288,6 +288,7 @@ def test_published_check_figures(build):
         else:
             clocks.append(build.clock(event, due=at("2026-10-20"), save=False))
     type(clocks[0]).objects.bulk_create(clocks)
+    refresh()
 
     m = county_october()
 

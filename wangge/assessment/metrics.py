@@ -12,11 +12,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from wangge.accounts.models import OrgUnit, UnitKind, User
 from wangge.events.choices import SATISFIED_RATINGS, Channel, PartRole, State
+from wangge.events.facts import unmet_clocks
 from wangge.events.models import Category, Event, TrailEntry
 from wangge.regions.codes import REGION_CODE_LENGTH, SIGNIFICANT_DIGITS, prefix_range
 from wangge.supervision.models import CardLevel, Clock
@@ -34,11 +36,7 @@ WORKING_STATES = (
     State.HANDLING,
     State.SUBMITTED,
 )
-# Trail actions that hand an event on; a hotline case closed without any of them was
-# solved on the first call.
-ROUTING_ACTIONS = ("dispatch", "delegate", "escalate")
 FLOW_ACTIONS = {"dispatched": "dispatch", "returned": "return", "shelved": "approve_shelve"}
-COHORT_ACTIONS = {"reworked": "check_fail", "extended": "approve_extension"}
 
 
 def rate(numerator: int, denominator: int) -> Decimal | None:
@@ -202,8 +200,7 @@ def _flow_counts(subject: Subject, start: datetime, end: datetime) -> dict[str, 
     """Counts by report or acceptance time, and first-call resolution of hotline cases."""
     created = _between("created_at", start, end)
     hotline_case = created & Q(channel=Channel.HOTLINE) & ~Q(state__in=NOT_CASES)
-    routed = TrailEntry.objects.filter(event_id=OuterRef("pk"), action__in=ROUTING_ACTIONS)
-    first_call = hotline_case & Q(state=State.CLOSED, closed_at__lt=end) & ~Exists(routed)
+    first_call = hotline_case & Q(state=State.CLOSED, closed_at__lt=end, routed=False)
     return (
         Event.objects.filter(subject.events())
         .filter(created | _between("accepted_at", start, end))
@@ -223,8 +220,15 @@ def _flow_counts(subject: Subject, start: datetime, end: datetime) -> dict[str, 
 def _closed_counts(
     subject: Subject, start: datetime, end: datetime, disputes: list[int]
 ) -> dict[str, int]:
-    """Events whose final closure falls in the period, with their ratings."""
+    """Events whose final closure falls in the period: ratings, rework, extension, lateness.
+
+    Rework, extension and lateness are the event's fact columns (wangge/events/facts.py);
+    a department's lateness counts only its own clocks, so it is read from the clocks.
+    """
     evaluated = ~Q(rating="")
+    late = {}
+    if subject.department_id is None:
+        late["late_closed"] = Count("pk", filter=Q(closed_late=True))
     return (
         Event.objects.filter(subject.events())
         .filter(state=State.CLOSED, closed_at__gte=start, closed_at__lt=end)
@@ -233,6 +237,9 @@ def _closed_counts(
             evaluated=Count("pk", filter=evaluated),
             satisfied=Count("pk", filter=Q(rating__in=SATISFIED_RATINGS)),
             dispute_closed=Count("pk", filter=Q(category_id__in=disputes)),
+            reworked=Count("pk", filter=Q(reworked=True)),
+            extended=Count("pk", filter=Q(extended=True)),
+            **late,
         )
     )
 
@@ -240,17 +247,21 @@ def _closed_counts(
 def _clock_counts(
     subject: Subject, start: datetime, end: datetime, disputes: list[int]
 ) -> dict[str, int]:
-    """Late closures, cases left open past a deadline in the period, and cards.
+    """Cases left open past a deadline in the period, cards, and a department's late closures.
 
     Only unmet clocks (still running, or stopped after their due time) are read: a
     carded clock is always unmet, and an on-time case has none, so the query touches
     the small late minority rather than every clock.
     """
-    unmet = Q(stopped_at__isnull=True) | Q(stopped_at__gt=F("due_at"))
     closed_in_period = Q(
         event__state=State.CLOSED, event__closed_at__gte=start, event__closed_at__lt=end
     )
     due_in_period = _between("due_at", start, end)
+    late = {}
+    read = due_in_period
+    if subject.department_id is not None:
+        late["late_closed"] = Count("event_id", distinct=True, filter=closed_in_period)
+        read = closed_in_period | due_in_period
     open_at_end = Q(event__state__in=WORKING_STATES) | Q(
         event__state=State.CLOSED, event__closed_at__gte=end
     )
@@ -258,10 +269,10 @@ def _clock_counts(
     dispute = Q(event__category_id__in=disputes)
     return (
         Clock.objects.filter(subject.clocks())
-        .filter(unmet)
-        .filter(closed_in_period | due_in_period)
+        .filter(unmet_clocks())
+        .filter(read)
         .aggregate(
-            late_closed=Count("event_id", distinct=True, filter=closed_in_period),
+            **late,
             left_open=Count("event_id", distinct=True, filter=left_open),
             left_open_submitted=Count(
                 "event_id", distinct=True, filter=left_open & Q(event__state=State.SUBMITTED)
@@ -274,26 +285,15 @@ def _clock_counts(
 
 
 def _trail_counts(subject: Subject, start: datetime, end: datetime) -> dict[str, int]:
-    """Dispatches, returns and shelvings in the period; rework and extension of closures."""
+    """Events with a dispatch, return or shelving in the period."""
     in_period = _between("created_at", start, end) & Q(action__in=FLOW_ACTIONS.values())
-    closed_in_period = Q(
-        event__state=State.CLOSED, event__closed_at__gte=start, event__closed_at__lt=end
-    )
-    of_closed = closed_in_period & Q(action__in=COHORT_ACTIONS.values())
     entries = TrailEntry.objects.filter(subject.events("event__"))
-    flow = entries.filter(in_period).aggregate(
+    return entries.filter(in_period).aggregate(
         **{
             name: Count("event_id", distinct=True, filter=Q(action=action))
             for name, action in FLOW_ACTIONS.items()
         }
     )
-    cohort = entries.filter(of_closed).aggregate(
-        **{
-            name: Count("event_id", distinct=True, filter=Q(action=action))
-            for name, action in COHORT_ACTIONS.items()
-        }
-    )
-    return flow | cohort
 
 
 def _verified_count(subject: Subject, start: datetime, end: datetime) -> int:
@@ -321,16 +321,27 @@ def compute_metrics(
     return metrics_for_subject(subject, Period(period_start, period_end))
 
 
+def _without_jit() -> None:
+    """PostgreSQL's JIT spends 250-300 ms compiling these short aggregates, far more than
+    it saves on them (docs/PERFORMANCE.md); it stays off for this transaction only."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+
+
 def metrics_for_subject(subject: Subject, period: Period) -> UnitMetrics:
     start, end = period.bounds
     disputes = dispute_category_ids()
-    flow = _flow_counts(subject, start, end)
-    closed = _closed_counts(subject, start, end, disputes)
-    clocks = _clock_counts(subject, start, end, disputes)
-    trail = _trail_counts(subject, start, end)
+    with transaction.atomic():
+        _without_jit()
+        flow = _flow_counts(subject, start, end)
+        closed = _closed_counts(subject, start, end, disputes)
+        clocks = _clock_counts(subject, start, end, disputes)
+        trail = _trail_counts(subject, start, end)
+    late_closed = closed.get("late_closed", clocks.get("late_closed"))
 
     due = closed["closed"] + clocks["left_open"]
-    closed_on_time = closed["closed"] - clocks["late_closed"]
+    closed_on_time = closed["closed"] - late_closed
     handled = closed["closed"] + clocks["left_open_submitted"]
     dispute_due = closed["dispute_closed"] + clocks["dispute_left_open"]
     return UnitMetrics(
@@ -351,8 +362,8 @@ def metrics_for_subject(subject: Subject, period: Period) -> UnitMetrics:
         closed_on_time=closed_on_time,
         overdue=due - closed_on_time,
         handled=handled,
-        reworked=trail["reworked"],
-        extended=trail["extended"],
+        reworked=closed["reworked"],
+        extended=closed["extended"],
         evaluated=closed["evaluated"],
         satisfied=closed["satisfied"],
         dispute_due=dispute_due,
@@ -364,8 +375,8 @@ def metrics_for_subject(subject: Subject, period: Period) -> UnitMetrics:
         closure_rate=rate(closed["closed"], due),
         on_time_closure_rate=rate(closed_on_time, due),
         handling_rate=rate(handled, due),
-        rework_rate=rate(trail["reworked"], closed["closed"]),
-        extension_rate=rate(trail["extended"], closed["closed"]),
+        rework_rate=rate(closed["reworked"], closed["closed"]),
+        extension_rate=rate(closed["extended"], closed["closed"]),
         satisfaction_rate=rate(closed["satisfied"], closed["evaluated"]),
         mediation_success_rate=rate(closed["dispute_closed"], dispute_due),
         first_call_resolution_rate=rate(flow["hotline_first_call_resolved"], flow["hotline_cases"]),

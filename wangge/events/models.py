@@ -113,6 +113,14 @@ class Event(models.Model):
     shelve_requested = models.BooleanField(default=False)
     rating = models.CharField(_("评价"), max_length=24, choices=Rating.choices, blank=True)
     version = models.PositiveIntegerField(default=0)
+    # Facts the assessment metrics count, set by the workflow in the same UPDATE as the
+    # state change and always equal to what wangge/events/facts.py derives from the trail
+    # and clocks: ever handed on (dispatch, delegate, escalate); ever failed a check; ever
+    # extended; closed with an unmet clock (only meaningful while closed).
+    routed = models.BooleanField(default=False)
+    reworked = models.BooleanField(default=False)
+    extended = models.BooleanField(default=False)
+    closed_late = models.BooleanField(default=False)
     created_at = models.DateTimeField(_("上报时间"), db_index=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -130,6 +138,11 @@ class Event(models.Model):
             # acceptances of a region subtree by period.
             models.Index(fields=["region_code", "closed_at"], name="event_region_closed_idx"),
             models.Index(fields=["region_code", "accepted_at"], name="event_region_accepted_idx"),
+            # A county or province subject covers most region codes: the period is then
+            # the selective range, and the region a filter inside the same index.
+            models.Index(fields=["created_at", "region_code"], name="event_created_region_idx"),
+            models.Index(fields=["closed_at", "region_code"], name="event_closed_region_idx"),
+            models.Index(fields=["accepted_at", "region_code"], name="event_accepted_region_idx"),
         ]
 
     def __str__(self) -> str:

@@ -10,12 +10,14 @@ Rule, in order:
    county's. Higher centres get the event by escalation.
 
 Region codes are prefix-hierarchical, so the covering regions are the village code's
-prefixes padded with zeros: one query finds every candidate centre.
+prefixes padded with zeros: one query finds every candidate centre, and each process keeps
+the answer per village (wangge/events/reference.py).
 """
 
-from wangge.accounts.models import OrgUnit, UnitKind
+from wangge.accounts.models import OrgUnit
 from wangge.api.errors import ApiError
 from wangge.events.choices import Channel
+from wangge.events.reference import reference
 from wangge.regions.codes import LEVEL_ORDER, REGION_CODE_LENGTH, SIGNIFICANT_DIGITS, RegionLevel
 
 
@@ -36,10 +38,7 @@ def covers(unit: OrgUnit, region_code: str) -> bool:
 def receiving_centre(village_code: str, channel: str, reporter=None) -> OrgUnit:
     codes = covering_codes(village_code)
     centres = sorted(
-        OrgUnit.objects.filter(kind=UnitKind.CENTRE, region__code__in=codes).select_related(
-            "region"
-        ),
-        key=lambda unit: codes.index(unit.region.code),
+        reference().centres_covering(codes), key=lambda unit: codes.index(unit.region.code)
     )
     if not centres:
         raise ApiError("no_receiving_centre", "该位置没有负责受理的综治中心，请联系管理员配置。")

@@ -21,12 +21,14 @@ from wangge.accounts.scope import scope_of
 from wangge.api.errors import ApiError, Conflict, Forbidden, NotFound
 from wangge.events.choices import Channel, PartRole, Priority, Rating, State, Step
 from wangge.events.models import Category, Event, EventPart
+from wangge.events.reference import reference
 from wangge.events.routing import receiving_centre
 from wangge.events.trail import append_entry
 from wangge.events.transitions import TRANSITIONS, ActionResult, Context, start_step
 from wangge.events.workflow import ACTIONS, HOLDER_ROLES, ActionSpec, FieldKind, FieldSpec, Holder
-from wangge.regions.locate import LocationError, locate, parse_crs
-from wangge.regions.models import Grid, Region
+from wangge.regions.codes import REGION_CODE_LENGTH
+from wangge.regions.locate import GridHit, LocationError, locate, parse_crs
+from wangge.regions.models import Grid
 
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out over the phone
 TRACKING_LENGTH = 12  # 31**12 ≈ 2**59: not guessable, short enough to type
@@ -69,23 +71,26 @@ def _missing(field: str, label: str) -> ApiError:
 def _resolve_category(category) -> Category:
     if isinstance(category, Category):
         found = category
+    elif isinstance(category, int) and not isinstance(category, bool):
+        found = reference().categories.get(category)
     else:
-        found = Category.objects.filter(pk=category).first() if isinstance(category, int) else None
+        found = None
     if found is None or not found.active:
         raise _invalid("category", "事件分类不存在或已停用。")
     return found
 
 
-def _locate(lon, lat, crs: str) -> tuple[float, float, Region, Grid]:
+def _locate(lon, lat, crs: str) -> tuple[float, float, GridHit]:
+    """The WGS-84 point and its grid; the hit carries every id and code intake needs, so
+    neither the grid row (with its polygon) nor the village row is read."""
     try:
         lon, lat = float(lon), float(lat)
     except (TypeError, ValueError) as exc:
         raise _invalid("lon", "经纬度必须是数值。") from exc
     try:
-        wgs_lon, wgs_lat, hit = locate(lon, lat, parse_crs(crs))
+        return locate(lon, lat, parse_crs(crs))
     except LocationError as exc:
         raise ApiError(exc.code, exc.message, {"lon": lon, "lat": lat}) from exc
-    return wgs_lon, wgs_lat, Region.objects.get(pk=hit.village_id), Grid.objects.get(pk=hit.grid_id)
 
 
 INTAKE_TEXT_LIMITS = {
@@ -155,10 +160,11 @@ def report_event(
     _check_texts({**texts, "idempotency_key": idempotency_key or ""})
     _check_intake(channel, priority, title, self_handled, reporter, result)
     category = _resolve_category(category)
-    wgs_lon, wgs_lat, village, grid = _locate(lon, lat, crs)
-    if self_handled and not scope_of(reporter).covers(grid.code):
+    wgs_lon, wgs_lat, hit = _locate(lon, lat, crs)
+    village_code = hit.code[:REGION_CODE_LENGTH]  # a grid code starts with its village's
+    if self_handled and not scope_of(reporter).covers(hit.code):
         raise Forbidden("out_of_scope", "自行处置的事件须在本人负责的网格内。")
-    centre = receiving_centre(village.code, channel, reporter)
+    centre = receiving_centre(village_code, channel, reporter)
     state = State.SUBMITTED if self_handled else State.REPORTED
     try:
         with transaction.atomic():
@@ -173,9 +179,9 @@ def report_event(
                 lon=wgs_lon,
                 lat=wgs_lat,
                 address=address,
-                grid=grid,
-                region=village,
-                region_code=village.code,
+                grid_id=hit.grid_id,
+                region_id=hit.village_id,
+                region_code=village_code,
                 reporter=reporter,
                 reporter_name=reporter_name,
                 reporter_phone=reporter_phone,
@@ -195,6 +201,7 @@ def report_event(
                 now=now,
                 comment=result.strip() if self_handled else "",
                 payload={"channel": channel, "self_handled": self_handled, "centre": centre.pk},
+                first=True,
             )
             start_step(event, Step.CHECK if self_handled else Step.ACCEPT, centre, now)
     except IntegrityError:
@@ -318,7 +325,10 @@ def _clean_fields(spec: ActionSpec, fields: dict) -> dict:
 def _lock(event_id) -> Event:
     if not _is_id(event_id):
         raise NotFound("event_not_found", "事件不存在。")
-    event = Event.objects.select_for_update().filter(pk=event_id).first()
+    # The category and centre come with the row (every action reads one of them); only the
+    # event's own row is locked.
+    locked = Event.objects.select_for_update(of=("self",)).select_related("category", "centre")
+    event = locked.filter(pk=event_id).first()
     if event is None:
         raise NotFound("event_not_found", "事件不存在。")
     return event

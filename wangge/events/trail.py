@@ -62,14 +62,21 @@ def append_entry(
     now: datetime,
     comment: str = "",
     payload: dict | None = None,
+    first: bool = False,
 ) -> TrailEntry:
-    """Write the next entry of the event's chain; the caller holds the event's row lock."""
-    last = (
-        TrailEntry.objects.filter(event=event)
-        .order_by("-sequence")
-        .values_list("sequence", "entry_hash")
-        .first()
-    )
+    """Write the next entry of the event's chain; the caller holds the event's row lock.
+
+    `first` is for the entry that creates the event: nothing can precede it, so the chain's
+    head is not read. A wrong `first` cannot go unnoticed: (event, sequence) is unique.
+    """
+    last = None
+    if not first:
+        last = (
+            TrailEntry.objects.filter(event=event)
+            .order_by("-sequence")
+            .values_list("sequence", "entry_hash")
+            .first()
+        )
     sequence, previous = (last[0] + 1, last[1]) if last else (1, GENESIS)
     entry = TrailEntry(
         event=event,

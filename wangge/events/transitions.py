@@ -14,17 +14,20 @@ from wangge.accounts.models import OrgUnit, UnitKind
 from wangge.accounts.scope import restrict
 from wangge.api.errors import ApiError, Conflict, Forbidden
 from wangge.events.choices import SATISFIED_RATINGS, LimitUnit, PartRole, State, Step
-from wangge.events.models import Event, EventPart, StepLimit, TrailEntry
+from wangge.events.models import Event, EventPart, TrailEntry
+from wangge.events.reference import reference
 from wangge.events.routing import covers
 from wangge.events.workflow import ActionSpec
 from wangge.regions.codes import LEVEL_ORDER
 from wangge.supervision.clocks import (
     TimeLimit,
+    any_unmet,
     extend_clock,
     pause_clocks,
     resume_clocks,
     start_clock,
     stop_clock,
+    stop_clocks,
 )
 
 
@@ -74,12 +77,7 @@ def transition(name: str):
 
 
 def step_limit(event: Event, step: str) -> TimeLimit | None:
-    row = (
-        StepLimit.objects.filter(category_id=event.category_id, priority=event.priority, step=step)
-        .values_list("amount", "unit")
-        .first()
-    )
-    return TimeLimit(*row) if row else None
+    return reference().limits.get((event.category_id, event.priority, step))
 
 
 def start_step(event: Event, step: str, unit: OrgUnit, now: datetime) -> None:
@@ -90,8 +88,7 @@ def start_step(event: Event, step: str, unit: OrgUnit, now: datetime) -> None:
 
 
 def stop_all(event: Event, now: datetime) -> None:
-    for step in Step:
-        stop_clock(event, step, now)
+    stop_clocks(event, now)
 
 
 # ---------------------------------------------------------------- helpers
@@ -109,7 +106,7 @@ def _move_to_centre(ctx: Context, centre: OrgUnit) -> None:
     step = Step.ACCEPT if ctx.event.state == State.REPORTED else Step.DISPATCH
     stop_clock(ctx.event, step, ctx.now)
     start_step(ctx.event, step, centre, ctx.now)
-    ctx.changes.update(centre=centre, current_unit=centre)
+    ctx.changes.update(centre=centre, current_unit=centre, routed=True)
     ctx.payload["centre"] = centre.pk
 
 
@@ -131,8 +128,16 @@ def _reopen(ctx: Context) -> None:
     if ctx.event.reopen_count >= 1:
         raise Conflict("reopen_limit", "该事件已重办过一次，不能再次重办。")
     _back_to_work(ctx)
-    ctx.changes.update(reopen_count=ctx.event.reopen_count + 1, closed_at=None, rating="")
+    ctx.changes.update(
+        reopen_count=ctx.event.reopen_count + 1, closed_at=None, closed_late=False, rating=""
+    )
     ctx.payload["reopened"] = True
+
+
+def _close(ctx: Context) -> None:
+    """Close the case: stop its clocks, and record whether any clock of any round was unmet."""
+    stop_all(ctx.event, ctx.now)
+    ctx.changes.update(closed_at=ctx.now, closed_late=any_unmet(ctx.event))
 
 
 def _comment(ctx: Context, name: str) -> None:
@@ -182,8 +187,8 @@ def answer(ctx: Context) -> None:
     if not ctx.event.category.direct_answer:
         raise Conflict("answer_not_allowed", "该分类的事件不能直接答复结案。")
     _comment(ctx, "answer")
-    ctx.changes.update(closed_at=ctx.now, accepted_at=ctx.event.accepted_at or ctx.now)
-    stop_all(ctx.event, ctx.now)
+    ctx.changes["accepted_at"] = ctx.event.accepted_at or ctx.now
+    _close(ctx)
 
 
 @transition("request_verification")
@@ -224,8 +229,8 @@ def _departments(ctx: Context, name: str) -> list[OrgUnit]:
 @transition("dispatch")
 def dispatch(ctx: Context) -> None:
     event = ctx.event
-    verified = TrailEntry.objects.filter(event=event, action="verify").exists()
-    if event.category.needs_verification and not verified:
+    needs = event.category.needs_verification
+    if needs and not TrailEntry.objects.filter(event=event, action="verify").exists():
         raise Conflict("verification_required", "该分类的事件须先经网格员现场核实再派遣。")
     lead = _unit(event, "lead_department", ctx.fields["lead_department"], UnitKind.DEPARTMENT)
     assist = _departments(ctx, "assist_departments")
@@ -249,7 +254,7 @@ def dispatch(ctx: Context) -> None:
         assist_departments=[u.pk for u in assist],
         copy_departments=[u.pk for u in copy],
     )
-    ctx.changes["current_unit"] = lead
+    ctx.changes.update(current_unit=lead, routed=True)
     stop_clock(event, Step.DISPATCH, ctx.now)
     start_step(event, Step.SIGN, lead, ctx.now)
 
@@ -317,6 +322,7 @@ def _pending_extension(ctx: Context) -> int:
 def approve_extension(ctx: Context) -> None:
     days = _pending_extension(ctx)
     _comment(ctx, "comment")
+    ctx.changes["extended"] = True
     extend_clock(ctx.event, Step.HANDLE, TimeLimit(days, LimitUnit.WORKING_DAYS), ctx.now)
 
 
@@ -339,14 +345,14 @@ def _not_own_work(ctx: Context) -> None:
 def check_pass(ctx: Context) -> None:
     _not_own_work(ctx)
     _comment(ctx, "comment")
-    ctx.changes["closed_at"] = ctx.now
-    stop_all(ctx.event, ctx.now)
+    _close(ctx)
 
 
 @transition("check_fail")
 def check_fail(ctx: Context) -> None:
     _not_own_work(ctx)
     _comment(ctx, "reason")
+    ctx.changes["reworked"] = True
     stop_clock(ctx.event, Step.CHECK, ctx.now)
     _back_to_work(ctx)
 

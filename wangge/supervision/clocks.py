@@ -102,6 +102,20 @@ def stop_clock(event: Event, step: str, now: datetime) -> None:
     )
 
 
+def stop_clocks(event: Event, now: datetime) -> None:
+    """Stop every running clock of the event, whatever its step, in one statement."""
+    Clock.objects.filter(event=event, stopped_at__isnull=True).update(
+        stopped_at=now, next_check_at=None
+    )
+
+
+def any_unmet(event: Event) -> bool:
+    """Whether any clock of the event, of any round, is still running or was stopped late."""
+    from wangge.events.facts import unmet_clocks
+
+    return Clock.objects.filter(event=event).filter(unmet_clocks()).exists()
+
+
 def pause_clocks(event: Event, now: datetime) -> None:
     Clock.objects.filter(event=event, stopped_at__isnull=True, paused_at__isnull=True).update(
         paused_at=now, next_check_at=None
