@@ -1,5 +1,7 @@
 """The page shell in a real browser: login, language switch, the vendored libraries load."""
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import PHONE, screenshot
 from tests.conftest import PASSWORD
 
@@ -14,9 +16,8 @@ def test_staff_log_in_and_switch_to_english(browsing, cast):
     page.wait_for_url("**/console/")
     assert page.evaluate("typeof htmx") == "object"
     page.get_by_label("语言").select_option("en")
-    page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("link", name="Command console").is_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("link", name="Command console")).to_be_visible()
 
 
 def test_login_page_on_a_phone(browsing, db):
