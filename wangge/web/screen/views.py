@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 
 from wangge.accounts.models import Role
 from wangge.accounts.scope import scope_of
-from wangge.events.choices import State
 from wangge.web.pages import staff_page
 from wangge.web.screen import snapshot as snapshots
 
@@ -80,7 +79,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "attribution": settings.WANGGE_TILE_ATTRIBUTION,
         "extent": snapshots.map_extent(scope),
         "liveUrl": f"{reverse('web:screen_live')}?since={snapshot.get('digest', '')}",
-        "states": {value: str(label) for value, label in State.choices},
+        "timeZone": settings.TIME_ZONE,
     }
     context = {"snapshot": snapshot, "config": config, "scope_name": _scope_name(request)}
     if not snapshot["empty"]:

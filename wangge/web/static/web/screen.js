@@ -118,6 +118,7 @@
     const element = document.getElementById("screen-map");
     if (!element || !window.L || map) return;
     map = Wangge.map(element, { tileUrl: config.tileUrl, attribution: config.attribution });
+    map.setMaxZoom(18); // clustering needs a maximum zoom even when there is no tile layer
     const extent = config.extent;
     if (extent) map.fitBounds([[extent[1], extent[0]], [extent[3], extent[2]]]);
     cluster = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 50 });
@@ -157,7 +158,7 @@
 
   function tick() {
     const clock = document.getElementById("wall-clock");
-    if (clock) clock.textContent = new Date().toLocaleString("zh-CN", { hour12: false });
+    if (clock) clock.textContent = new Date().toLocaleString("zh-CN", { hour12: false, timeZone: config.timeZone });
   }
 
   document.addEventListener("DOMContentLoaded", () => {
