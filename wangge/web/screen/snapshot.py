@@ -9,7 +9,9 @@ Cost control at a million events: every query is indexed and bounded (a day, a m
 per scope. A cached snapshot is reused while the change token (today's date and the
 newest trail entry — every state change writes one) is unchanged, and for at least
 MIN_AGE seconds even when it changed, so many screens and a busy county cost at most
-one rebuild per scope every few seconds.
+one rebuild per scope every few seconds. The rankings score every township and
+department (one metrics call each), so they are kept RANKING_SECONDS apart: an
+assessment ranking moves slowly, the counts beside it move with every report.
 """
 
 import hashlib
@@ -38,6 +40,7 @@ HOTSPOTS = 300
 RANKING_ROWS = 10
 MIN_AGE = 3.0
 MAX_AGE = 60.0
+RANKING_SECONDS = 300
 
 
 def change_token() -> str:
@@ -90,6 +93,20 @@ def _map_events(scope: Scope, today: date) -> list[list]:
     return [[round(lat, 6), round(lon, 6), state] for lat, lon, state in rows]
 
 
+def _rankings(scope: Scope, month: Period) -> dict[str, list[dict[str, Any]]]:
+    key = f"{_key(scope)}:rankings:{month.start}:{month.end}"
+    rankings = cache.get(key)
+    if rankings is None:
+        rankings = {
+            kind: _ranking(
+                rank_units(kind=kind, period_start=month.start, period_end=month.end, scope=scope)
+            )
+            for kind in (RankingKind.TOWNSHIP, RankingKind.DEPARTMENT)
+        }
+        cache.set(key, rankings, RANKING_SECONDS)
+    return rankings
+
+
 def build_snapshot(scope: Scope, today: date) -> dict[str, Any]:
     """Every figure of the wall for `scope` as of `today` (local date)."""
     if scope.empty:
@@ -97,12 +114,7 @@ def build_snapshot(scope: Scope, today: date) -> dict[str, Any]:
     subject = Subject(code_prefix=scope.prefix)
     month = Period(today.replace(day=1), today)
     trend = Period(today - timedelta(days=TREND_DAYS - 1), today)
-    rankings = {
-        kind: _ranking(
-            rank_units(kind=kind, period_start=month.start, period_end=month.end, scope=scope)
-        )
-        for kind in (RankingKind.TOWNSHIP, RankingKind.DEPARTMENT)
-    }
+    rankings = _rankings(scope, month)
     days = daily_counts(subject, trend)
     return {
         "as_of": today.isoformat(),
