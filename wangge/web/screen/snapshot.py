@@ -94,7 +94,7 @@ def _map_events(scope: Scope, today: date) -> list[list]:
 
 
 def _rankings(scope: Scope, month: Period) -> dict[str, list[dict[str, Any]]]:
-    key = f"{_key(scope)}:rankings:{month.start}:{month.end}"
+    key = f"{cache_key(scope)}:rankings:{month.start}:{month.end}"
     rankings = cache.get(key)
     if rankings is None:
         rankings = {
@@ -152,19 +152,19 @@ class Cached:
         return time.time() - self.built < MIN_AGE
 
 
-def _key(scope: Scope) -> str:
+def cache_key(scope: Scope) -> str:
     return "web.screen.snapshot:" + ("none" if scope.empty else scope.prefix or "all")
 
 
 def snapshot_for(scope: Scope, token: str | None = None) -> tuple[dict[str, Any], str]:
     """The scope's snapshot and the change token it was built at (rebuilt when stale)."""
     token = token or change_token()
-    cached: Cached | None = cache.get(_key(scope))
+    cached: Cached | None = cache.get(cache_key(scope))
     if cached is not None and (cached.token == token or cached.fresh):
         return cached.snapshot, cached.token
     snapshot = build_snapshot(scope, timezone.localdate())
     snapshot["digest"] = digest(snapshot)
-    cache.set(_key(scope), Cached(token, time.time(), snapshot), MAX_AGE)
+    cache.set(cache_key(scope), Cached(token, time.time(), snapshot), MAX_AGE)
     return snapshot, token
 
 
