@@ -76,7 +76,7 @@
       animation: false,
       grid: { left: 48, right: 16, top: 36, bottom: 28 },
       legend: { top: 0, textStyle: { color: "#bae6fd" } },
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", renderMode: "richText" }, // drawn on the canvas, never as HTML
       xAxis: { type: "category", data: snapshot.trend.days.map((d) => d.slice(5)), ...AXIS },
       yAxis: { type: "value", splitLine: { lineStyle: { color: "#1e3a5f" } }, ...AXIS },
       series: [
@@ -89,7 +89,7 @@
     charts.mix.setOption({
       backgroundColor: "transparent",
       animation: false,
-      tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
+      tooltip: { trigger: "item", renderMode: "richText", formatter: "{b}: {c} ({d}%)" },
       legend: { type: "scroll", orient: "vertical", right: 0, top: "middle", textStyle: { color: "#bae6fd" } },
       series: [{
         type: "pie", radius: ["38%", "68%"], center: ["36%", "50%"],
