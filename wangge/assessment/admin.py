@@ -17,3 +17,4 @@ class ScoringRuleAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_filter = ["active"]
+    search_fields = ["name"]

@@ -26,6 +26,7 @@ class CategoryAdmin(admin.ModelAdmin):
     ]
     list_filter = ["active", "needs_verification", "direct_answer"]
     search_fields = ["code", "name"]
+    list_select_related = ["parent__parent", "default_department"]
     raw_id_fields = ["parent", "default_department"]
     inlines = [StepLimitInline]
 

@@ -29,12 +29,15 @@ class SupervisionRuleAdmin(admin.ModelAdmin):
         "yellow_points",
         "red_points",
     ]
+    list_filter = ["step"]
 
 
 @admin.register(SupervisionCard)
 class SupervisionCardAdmin(admin.ModelAdmin):
     list_display = ["issued_at", "event", "step", "unit", "level", "points"]
     list_filter = ["level", "step"]
+    search_fields = ["event__tracking_code", "unit__name"]
+    list_select_related = ["event", "unit"]
     raw_id_fields = ["clock", "event"]
 
     def has_add_permission(self, request) -> bool:
@@ -47,6 +50,8 @@ class SupervisionCardAdmin(admin.ModelAdmin):
 @admin.register(Instruction)
 class InstructionAdmin(admin.ModelAdmin):
     list_display = ["created_at", "event", "leader"]
+    search_fields = ["event__tracking_code", "leader__username"]
+    list_select_related = ["event", "leader"]
     raw_id_fields = ["event", "leader"]
 
     def has_add_permission(self, request) -> bool:
