@@ -3,6 +3,7 @@
 from wangge.accounts.api import router as accounts_router
 from wangge.api.core import api
 from wangge.assessment.api import router as assessment_router
+from wangge.basedata.api import router as basedata_router
 from wangge.events.api import router as events_router
 from wangge.notices.api import router as notices_router
 from wangge.regions.api import router as regions_router
@@ -14,3 +15,4 @@ api.add_router("/", notices_router)
 api.add_router("/", supervision_router)
 api.add_router("/", events_router)
 api.add_router("/", assessment_router)
+api.add_router("/", basedata_router)
