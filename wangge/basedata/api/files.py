@@ -4,7 +4,7 @@ from datetime import datetime
 from pathlib import Path
 
 from django.http import FileResponse, StreamingHttpResponse
-from ninja import File, Schema, UploadedFile
+from ninja import File, Schema, Status, UploadedFile
 
 from wangge.api.errors import ApiError, NotFound
 from wangge.api.permissions import roles
@@ -129,4 +129,4 @@ def start_import(request, category: str, file: UploadedFile = File(...)):  # noq
     job.save(update_fields=["path"])
     importing.start_import(job)
     job.refresh_from_db()
-    return 202, _job_out(job)
+    return Status(202, _job_out(job))

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from ninja import Query, Schema
+from ninja import Query, Schema, Status
 
 from wangge.accounts.models import Role
 from wangge.api.errors import ApiError
@@ -87,7 +87,7 @@ def define_category(request, payload: DefinitionIn):
     definition = custom.define_category(
         payload.code, payload.name, payload.fields, payload.sensitive
     )
-    return 201, _category_out(custom_category(definition))
+    return Status(201, _category_out(custom_category(definition)))
 
 
 @router.get("/basedata/grids/{code}", summary="A grid's base-data counts (from the map)")
@@ -107,7 +107,7 @@ class PartyIn(Schema):
 @roles(*access.WRITE_ROLES)
 def add_party(request, record_id: int, payload: PartyIn):
     party = subrecords.add_party(request.auth, record_id, payload.dict())
-    return 201, {"id": party.pk}
+    return Status(201, {"id": party.pk})
 
 
 class MediationIn(Schema):
@@ -122,7 +122,7 @@ class MediationIn(Schema):
 @roles(*access.WRITE_ROLES)
 def add_mediation(request, record_id: int, payload: MediationIn):
     record = subrecords.record_mediation(request.auth, record_id, payload.dict())
-    return 201, {"id": record.pk, "dispute_status": record.dispute.status}
+    return Status(201, {"id": record.pk, "dispute_status": record.dispute.status})
 
 
 class InspectionIn(Schema):
@@ -140,7 +140,7 @@ class InspectionIn(Schema):
 @roles(*access.WRITE_ROLES)
 def add_inspection(request, record_id: int, payload: InspectionIn):
     inspection = subrecords.record_inspection(request.auth, record_id, payload.dict())
-    return 201, {"id": inspection.pk}
+    return Status(201, {"id": inspection.pk})
 
 
 class ListQuery(Schema):
@@ -181,7 +181,7 @@ def list_records(request, category: str, query: Query[ListQuery]):
 def create_record(request, category: str, payload: ValuesIn):
     cat = category_or_404(category)
     obj = services.create_record(cat, request.auth, payload.values)
-    return 201, services.record_out(cat, services.get_record(cat, request.auth, obj.pk))
+    return Status(201, services.record_out(cat, services.get_record(cat, request.auth, obj.pk)))
 
 
 def _detail(cat, obj) -> dict[str, Any]:
@@ -238,7 +238,7 @@ def update_record(request, category: str, record_id: int, payload: ValuesIn):
 @roles(Role.OPERATOR)
 def delete_record(request, category: str, record_id: int):
     services.delete_record(category_or_404(category), request.auth, record_id)
-    return 204, None
+    return Status(204, None)
 
 
 class RevealIn(Schema):
