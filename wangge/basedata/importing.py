@@ -84,7 +84,7 @@ class BulkWriter:
         self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
         self.table = model._meta.db_table
         self.columns = [f.column for f in self.fields]
-        self.defaults = [f.get_default() if f.has_default() else None for f in self.fields]
+        self.defaults = [f.get_default() for f in self.fields]
         for i, f in enumerate(self.fields):
             if f.attname in ("created_at", "updated_at"):
                 self.defaults[i] = now
@@ -158,6 +158,7 @@ class ImportRun:
             except Rejected:
                 pass
             except IntegrityError:
+                logger.warning("import job %s broke a constraint", self.job.pk, exc_info=True)
                 self._error(RowError(0, "", "与已有记录重复（数据库唯一约束），未导入任何数据。"))
 
     def _error(self, error: RowError) -> None:

@@ -20,6 +20,8 @@ from wangge.basedata.cleaning import RowCleaner, RowError
 from wangge.basedata.fields import MASKED, PROTECTED, FieldSpec, Kind, mask_value
 
 MIN_REASON = 4
+# Values the services derive rather than take as input, shown beside the fields.
+DERIVED = {m.Person: ("sex", "birth_date"), m.SpecialPopulation: ("next_visit_due",)}
 
 
 def visible(category: Category, user) -> QuerySet:
@@ -63,9 +65,9 @@ def record_out(category: Category, obj: Model) -> dict[str, Any]:
     values = {spec.name: display_value(category, obj, spec) for spec in category.fields}
     out: dict[str, Any] = {"id": obj.pk, "category": category.key, "values": values}
     out["region_code"] = obj.region_code
-    if category.model is m.Person:
-        out["values"]["sex"] = obj.sex
-        out["values"]["birth_date"] = obj.birth_date.isoformat() if obj.birth_date else None
+    for attr in DERIVED.get(category.model, ()):
+        value = getattr(obj, attr)
+        out["values"][attr] = value.isoformat() if hasattr(value, "isoformat") else value
     if hasattr(obj, "person_id") and category.custom is None:
         out["person"] = {"id": obj.person_id, "name": protection.mask_name(obj.person.name)}
     return out
