@@ -29,4 +29,5 @@ urlpatterns = [
     path("field/", include("wangge.web.field.urls")),
     path("public/", include("wangge.web.public.urls")),
     path("screen/", include("wangge.web.screen.urls")),
+    path("base/", include("wangge.web.basedata.urls")),
 ]
