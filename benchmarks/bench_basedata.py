@@ -219,6 +219,10 @@ def main() -> None:
         f"{int(imported) / seconds:,.0f} rows/s, peak RSS {peak} MB"
     )
     print(
+        f"import CPU time (Python process): {float(cpu):.1f} s, "
+        f"{int(imported) / float(cpu):,.0f} rows per CPU-second; load {os.getloadavg()[0]:.1f}"
+    )
+    print(
         f"plain COPY: {copy_seconds:.1f} s, {args.rows / copy_seconds:,.0f} rows/s; "
         f"import / COPY = {seconds / copy_seconds:.1f}x"
     )
