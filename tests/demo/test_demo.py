@@ -10,6 +10,8 @@ from shapely.geometry import Point, Polygon
 
 from tests.demo.conftest import SMALL_GRIDS
 from wangge.accounts.models import ADMIN_ROLES, GridAssignment, OrgUnit, Role, RoleGrant, User
+from wangge.basedata.access import holds
+from wangge.basedata.models.audit import Permission as DataPermissionKind
 from wangge.demo.builder import demo_counts
 from wangge.demo.catalogue import DEMO_PASSWORD
 from wangge.regions.codes import SIGNIFICANT_DIGITS, grid_sequence_digits
@@ -184,3 +186,13 @@ def test_an_impossible_grid_count_is_refused_without_writing(db, grids):
     with pytest.raises(CommandError, match="网格数"):
         call_command("demo", grids=grids, events=0)
     assert not Region.objects.exists() and not User.objects.exists()
+
+
+def test_only_the_county_operator_may_reveal_personal_data(demo):
+    revealers = {
+        user.username
+        for user in User.objects.all()
+        if holds(user, DataPermissionKind.REVEAL)
+        and holds(user, DataPermissionKind.SPECIAL_POPULATION)
+    }
+    assert revealers == {"county_operator"}

@@ -15,6 +15,8 @@ from shapely.geometry.base import BaseGeometry
 
 from wangge.accounts.models import GridAssignment, GridDuty, OrgUnit, UnitKind, User
 from wangge.accounts.services import grant_role
+from wangge.basedata.access import grant as grant_data_permission
+from wangge.basedata.models.audit import Permission as DataPermissionKind
 from wangge.demo import catalogue as c
 from wangge.demo.basedata import clear_demo_basedata, load_demo_basedata
 from wangge.demo.boundaries import boundary
@@ -269,6 +271,14 @@ def _cast(units: dict[str, OrgUnit]) -> None:
         Permission.objects.filter(content_type__app_label__in=ADMIN_APPS)
     )
     _staff_grids(by_name, units)
+    _personal_data_permissions(by_name)
+
+
+def _personal_data_permissions(users: dict[str, User]) -> None:
+    """The county operator may reveal and see special populations; the others see masks only,
+    so the demo shows both sides of the rule."""
+    for permission in (DataPermissionKind.REVEAL, DataPermissionKind.SPECIAL_POPULATION):
+        grant_data_permission(users["county_operator"], permission)
 
 
 def _staff_grids(users: dict[str, User], units: dict[str, OrgUnit]) -> None:
