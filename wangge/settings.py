@@ -1,5 +1,6 @@
 """Django settings, read from the environment (see .env.example)."""
 
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -30,6 +31,7 @@ INSTALLED_APPS = [
     "wangge.notices",
     "wangge.assessment",
     "wangge.fieldwork",
+    "wangge.basedata",
     "wangge.api",
     "wangge.demo",
     "wangge.web",
@@ -156,7 +158,9 @@ WANGGE_NOTICE_CHANNELS = env_list(
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No log line leaves with an ID number or phone number in clear (SPEC §6).
+    "filters": {"mask_personal_data": {"()": "wangge.basedata.protection.MaskingFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_personal_data"]}},
     "root": {"handlers": ["console"], "level": env_str("WANGGE_LOG_LEVEL", "INFO")},
 }
 
@@ -165,3 +169,23 @@ WANGGE_UPLOAD_MAX_BYTES = env_int("WANGGE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 WANGGE_UPLOAD_MAX_FILES = env_int("WANGGE_UPLOAD_MAX_FILES", 9)
 # The category (name or code) whose subtree counts as disputes for 调解成功率.
 WANGGE_DISPUTE_CATEGORY = env_str("WANGGE_DISPUTE_CATEGORY", "矛盾纠纷")
+
+
+def _generated_sm4_keys(data_dir: Path) -> str:
+    """WANGGE_SM4_KEYS from the environment, else one key generated once into the data dir."""
+    key_file = data_dir / "wangge_sm4_keys.txt"
+    if not env_str("WANGGE_SM4_KEYS") and not key_file.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(f"dev1:{secrets.token_hex(16)}", encoding="utf-8")
+        key_file.chmod(0o600)
+    return persistent_secret("WANGGE_SM4_KEYS", data_dir)
+
+
+# Personal data at rest (basedata.protection): SM4 keys "id:32hex[,id:32hex...]", the first
+# encrypts and all decrypt (rotation: put the new key first, run `wangge rotate-keys`, then
+# drop the old one); the key of the SM3-HMAC search index (32+ characters, never rotated
+# without rebuilding the index).
+WANGGE_SM4_KEYS = _generated_sm4_keys(DATA_DIR)
+WANGGE_INDEX_KEY = persistent_secret("WANGGE_INDEX_KEY", DATA_DIR)
+# Where imports run: "thread" (embedded default), "celery" (production) or "inline" (tests).
+WANGGE_IMPORT_RUNNER = env_choice("WANGGE_IMPORT_RUNNER", "thread", {"thread", "celery", "inline"})

@@ -3,6 +3,7 @@
 from wangge.accounts.api import router as accounts_router
 from wangge.api.core import api
 from wangge.assessment.api import router as assessment_router
+from wangge.basedata.api import router as basedata_router
 from wangge.events.api import router as events_router
 from wangge.events.map_api import router as map_router
 from wangge.fieldwork.api import router as fieldwork_router
@@ -18,3 +19,4 @@ api.add_router("/", events_router)
 api.add_router("/", assessment_router)
 api.add_router("/", fieldwork_router)
 api.add_router("/", map_router)
+api.add_router("/", basedata_router)

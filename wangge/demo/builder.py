@@ -16,6 +16,7 @@ from shapely.geometry.base import BaseGeometry
 from wangge.accounts.models import GridAssignment, GridDuty, OrgUnit, UnitKind, User
 from wangge.accounts.services import grant_role
 from wangge.demo import catalogue as c
+from wangge.demo.basedata import clear_demo_basedata, load_demo_basedata
 from wangge.demo.boundaries import boundary
 from wangge.demo.events import clear_demo_events
 from wangge.demo.partition import apportion, largest_polygon, partition, reading_order
@@ -72,6 +73,7 @@ def clear_demo() -> None:
     when other data (events, ...) still points at the demo's grids, regions or units.
     """
     clear_demo_events()
+    clear_demo_basedata()
     User.objects.filter(username__in=[u.username for u in c.CAST]).delete()
     Grid.objects.filter(code__range=COUNTY_RANGE).delete()
     for level in (RegionLevel.VILLAGE, RegionLevel.TOWNSHIP, RegionLevel.COUNTY):
@@ -94,6 +96,7 @@ def build_demo(grids: int = c.DEFAULT_GRIDS, seed: int = c.SEED) -> Counts:
     invalidate_grid_index()
     units = _units(county, townships, villages)
     _cast(units)
+    load_demo_basedata()
     return demo_counts()
 
 

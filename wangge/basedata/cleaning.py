@@ -1,0 +1,218 @@
+"""Cleaning rows into attributes to store, in chunks, with every error kept.
+
+`RowCleaner` serves one user and one category for the length of an API call or a whole
+import: it loads the grids of the user's scope once, prefetches the houses and people a
+chunk refers to in one query each, and checks unique values against both the rows seen so
+far and the database. Every error is reported as (row, column label, reason).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from wangge.accounts.scope import Scope, restrict, scope_of
+from wangge.basedata import models as m
+from wangge.basedata import protection
+from wangge.basedata.categories import Category
+from wangge.basedata.fields import (
+    PARSERS,
+    PROTECTED,
+    FieldSpec,
+    Kind,
+    index_of,
+    is_blank,
+    normalise_protected,
+    protect,
+)
+from wangge.basedata.validators import FieldInvalid
+from wangge.regions.locate import LocationError, locate
+from wangge.regions.models import Grid
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "reason": self.reason}
+
+
+@dataclass
+class CleanRow:
+    row: int
+    attrs: dict[str, Any]
+    errors: list[RowError] = field(default_factory=list)
+
+
+OUT_OF_SCOPE = "不存在或不在您的管辖范围内。"
+
+
+class RowCleaner:
+    def __init__(self, category: Category, user, *, partial: bool = False):
+        self.category = category
+        self.user = user
+        self.scope: Scope = scope_of(user)
+        self.partial = partial  # an update: only the given fields, nothing required
+        self.ring = protection.keyring()
+        self._grids: dict[str, tuple[int, str]] | None = None
+        self._grid_codes: dict[int, str] = {}
+        self.houses: dict[str, tuple[int, int, str]] = {}
+        self.people: dict[str, tuple[int, int, str]] = {}
+        self.seen: dict[str, set] = {s.name: set() for s in category.fields if s.unique}
+        self.unique_specs = [s for s in category.fields if s.unique]
+
+    @property
+    def grids(self) -> dict[str, tuple[int, str]]:
+        """Grid code -> (id, village code), for the grids of the user's scope only."""
+        if self._grids is None:
+            rows = restrict(Grid.objects.all(), self.user, "code").values_list(
+                "code", "id", "village__code"
+            )
+            self._grids = {code: (pk, village) for code, pk, village in rows}
+            self._grid_codes = {pk: code for code, (pk, _) in self._grids.items()}
+        return self._grids
+
+    def grid_code(self, grid_id: int) -> str:
+        self.grids  # noqa: B018 (loads the map)
+        return self._grid_codes.get(grid_id, "")
+
+    # Prefetching the references of a chunk.
+
+    def prefetch(self, raw_rows: list[dict[str, Any]]) -> None:
+        for spec in self.category.fields:
+            values = [r.get(spec.name) for r in raw_rows if not is_blank(r.get(spec.name))]
+            if not values:
+                continue
+            if spec.kind == Kind.HOUSE:
+                codes = {str(v).strip() for v in values}
+                rows = restrict(m.House.objects.filter(code__in=codes), self.user, "region_code")
+                self.houses = {
+                    c: (pk, g, r)
+                    for c, pk, g, r in rows.values_list("code", "id", "grid_id", "region_code")
+                }
+            elif spec.kind == Kind.PERSON:
+                id_spec = FieldSpec("id_number", spec.label, Kind.ID_NUMBER)
+                digests = set()
+                for value in values:
+                    try:
+                        digests.add(index_of(id_spec, value, self.ring))
+                    except FieldInvalid:
+                        continue
+                rows = restrict(
+                    m.Person.objects.filter(id_number_index__in=digests), self.user, "region_code"
+                ).values_list("id_number_index", "id", "grid_id", "region_code")
+                self.people = {d: (pk, g, r) for d, pk, g, r in rows}
+
+    # One row.
+
+    def clean(self, row_number: int, raw: dict[str, Any]) -> CleanRow:
+        out = CleanRow(row_number, {})
+        attrs, errors = out.attrs, out.errors
+        given: set[str] = set()
+        place: dict[str, Any] = {}
+        for spec in self.category.fields:
+            value = raw.get(spec.name)
+            if is_blank(value):
+                if spec.required and not self.partial:
+                    errors.append(RowError(row_number, spec.label, "必填。"))
+                continue
+            given.add(spec.name)
+            try:
+                self._clean_value(spec, value, attrs, place)
+            except FieldInvalid as exc:
+                errors.append(RowError(row_number, spec.label, str(exc)))
+        if not errors:
+            self._place(row_number, given, attrs, place, errors)
+        finish_errors: list = []
+        self.category.finish(attrs, given, finish_errors, self.partial)
+        errors.extend(RowError(row_number, col, reason) for col, reason in finish_errors)
+        return out
+
+    def _clean_value(self, spec: FieldSpec, value: Any, attrs: dict, place: dict) -> None:
+        parser = PARSERS.get(spec.kind)
+        if parser is not None:
+            attrs[spec.store_attr] = parser(spec, value)
+        elif spec.kind in PROTECTED:
+            plain, parsed = normalise_protected(spec, value)
+            attrs.update(protect(spec, plain, self.ring))
+            if parsed is not None and spec.name == "id_number":
+                attrs["_id_number_parsed"] = parsed
+        elif spec.kind == Kind.GRID:
+            grid = self.grids.get(str(value).strip())
+            if grid is None:
+                raise FieldInvalid("网格编码" + OUT_OF_SCOPE)
+            place["grid"] = grid
+        elif spec.kind == Kind.HOUSE:
+            house = self.houses.get(str(value).strip())
+            if house is None:
+                raise FieldInvalid("房屋编码" + OUT_OF_SCOPE)
+            attrs["house_id"] = house[0]
+            place["house"] = (house[1], house[2])
+        elif spec.kind == Kind.PERSON:
+            id_spec = FieldSpec("id_number", spec.label, Kind.ID_NUMBER)
+            person = self.people.get(index_of(id_spec, value, self.ring))
+            if person is None:
+                raise FieldInvalid(
+                    "未找到该身份证号对应的实有人口（请先登记人口），或不在您的管辖范围内。"
+                )
+            attrs["person_id"] = person[0]
+            place["person"] = (person[1], person[2])
+
+    def _place(self, row: int, given: set[str], attrs: dict, place: dict, errors: list) -> None:
+        """Grid and region code, from (in order) a grid code, a house, a person or a point."""
+        grid = place.get("grid")
+        via = place.get("house") or place.get("person")
+        if grid and via and grid[0] != via[0]:
+            errors.append(RowError(row, "网格编码", "与所填房屋或人员所在网格不一致。"))
+            return
+        if grid is None and via is not None:
+            grid = via
+        has_point = "lon" in given and "lat" in given
+        if grid is None and has_point:
+            try:
+                _, _, hit = locate(attrs["lon"], attrs["lat"])
+            except LocationError as exc:
+                errors.append(RowError(row, "经度", exc.message))
+                return
+            grid = self.grids.get(hit.code)
+            if grid is None:
+                errors.append(RowError(row, "经度", "该位置所在网格不在您的管辖范围内。"))
+                return
+        if ("lon" in given) != ("lat" in given):
+            errors.append(RowError(row, "纬度", "经度和纬度须同时填写。"))
+        if grid is None:
+            if not self.partial:
+                errors.append(RowError(row, "网格编码", "须填写网格编码、房屋、人员或经纬度之一。"))
+            return
+        attrs["grid_id"], attrs["region_code"] = grid
+
+    # A chunk: rows, then unique values across the rows and against the database.
+
+    def clean_chunk(
+        self, raw_rows: list[tuple[int, dict[str, Any]]], exclude_pk=None
+    ) -> list[CleanRow]:
+        self.prefetch([raw for _, raw in raw_rows])
+        cleaned = [self.clean(number, raw) for number, raw in raw_rows]
+        for spec in self.unique_specs:
+            self._check_unique(spec, cleaned, exclude_pk)
+        return cleaned
+
+    def _check_unique(self, spec: FieldSpec, cleaned: Iterable[CleanRow], exclude_pk) -> None:
+        attr = spec.unique_attr
+        seen = self.seen[spec.name]
+        candidates = [c for c in cleaned if c.attrs.get(attr)]
+        existing_qs = self.category.model.objects.filter(
+            **{f"{attr}__in": [c.attrs[attr] for c in candidates]}
+        )
+        if exclude_pk is not None:
+            existing_qs = existing_qs.exclude(pk=exclude_pk)
+        existing = set(existing_qs.values_list(attr, flat=True))
+        for row in candidates:
+            value = row.attrs[attr]
+            if value in seen:
+                row.errors.append(RowError(row.row, spec.label, "与本文件中前面的行重复。"))
+            elif value in existing:
+                row.errors.append(RowError(row.row, spec.label, "已登记（不可重复）。"))
+            seen.add(value)
