@@ -96,6 +96,7 @@ def record_special_visit(
     def build() -> SpecialVisit:
         visit.special, visit.grid_id = special, special.grid_id
         effect = duevisits.record_visit(special.pk, timezone.localdate(visit.visited_at))
+        special.refresh_from_db(fields=["last_visited_on", "next_visit_due", "updated_at"])
         visit.due_on = effect.due_before
         attach_photo(visit, checked)
         visit.save()
