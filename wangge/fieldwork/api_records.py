@@ -16,7 +16,6 @@ from pydantic import ConfigDict, Field
 
 from wangge.accounts.models import Role
 from wangge.api.permissions import roles
-from wangge.basedata.protection import mask_name
 from wangge.events.api.forms import FormOrJson, check_file_fields
 from wangge.fieldwork import diary, inspections, points, stats, visits
 from wangge.fieldwork.models import DiaryEntry, HouseholdVisit, PointsEntry, SpecialVisit
@@ -322,7 +321,7 @@ def visit_tasks(request):
     return [
         {
             "special": t.special.pk,
-            "person": mask_name(t.special.person.name),
+            "person": t.person,
             "kind": t.special.kind,
             "kind_label": t.special.get_kind_display(),
             "level_label": t.special.get_level_display(),

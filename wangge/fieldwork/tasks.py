@@ -24,6 +24,7 @@ from wangge.accounts.models import GridAssignment
 from wangge.accounts.scope import restrict
 from wangge.basedata import access
 from wangge.basedata.models import Permission, SpecialPopulation
+from wangge.basedata.protection import mask_name
 from wangge.events.choices import State
 from wangge.events.models import Event
 from wangge.events.workflow import ACTIONS, ActionSpec, Holder
@@ -91,6 +92,11 @@ class VisitTask:
     @property
     def overdue(self) -> bool:
         return self.days_late > 0
+
+    @property
+    def person(self) -> str:
+        """The person's name masked (张**), as every list shows it."""
+        return mask_name(self.special.person.name)
 
 
 def visit_records(worker) -> QuerySet[SpecialPopulation]:
