@@ -253,3 +253,17 @@ def test_bad_query_and_unknown_records(as_user, field_data):
     assert _json(worker, "/api/field/inspections", body).status_code == 404
     garbage = worker.post("/api/field/diary", b"{not json", content_type="application/json")
     assert garbage.status_code == 400
+
+
+def test_lists_do_not_grow_queries_with_their_length(
+    as_user, field_data, django_assert_max_num_queries
+):
+    worker = as_user("grid_worker_1")
+    for n in range(5):
+        house = {"client_key": f"h{n}", "house": field_data.house_1.pk, "notes": "走访"}
+        special = {"client_key": f"s{n}", "special": field_data.special.pk, "notes": "走访"}
+        _json(worker, "/api/field/visits/households", house)
+        _json(worker, "/api/field/visits/special", special)
+    for url in ("/api/field/visits/households", "/api/field/visits/special"):
+        with django_assert_max_num_queries(6):
+            assert len(worker.get(url).json()) == 5

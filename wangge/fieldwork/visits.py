@@ -106,8 +106,8 @@ def record_special_visit(
 
 
 def recent_household_visits(worker) -> QuerySet[HouseholdVisit]:
-    return HouseholdVisit.objects.filter(worker=worker).select_related("house")[:RECENT]
+    return HouseholdVisit.objects.filter(worker=worker).select_related("house", "grid")[:RECENT]
 
 
 def recent_special_visits(worker) -> QuerySet[SpecialVisit]:
-    return SpecialVisit.objects.filter(worker=worker).select_related("special__person")[:RECENT]
+    return SpecialVisit.objects.filter(worker=worker).select_related("special", "grid")[:RECENT]
