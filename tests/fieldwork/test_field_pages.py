@@ -91,7 +91,15 @@ def test_service_worker_covers_the_app_and_caches_its_shell(client, db):
     assert response["Service-Worker-Allowed"] == "/field/"
     body = response.content.decode()
     shell = json.loads(body.split("const SHELL = ")[1].split(";\n")[0])
-    assert shell["pages"] == ["/field/", "/field/report/", "/field/patrol/"]
+    assert shell["pages"] == [
+        "/field/",
+        "/field/report/",
+        "/field/patrol/",
+        "/field/visit/",
+        "/field/inspect/",
+        "/field/diary/",
+        "/field/points/",
+    ]
     assert "/static/web/field/field.js" in shell["files"]
     assert "/static/vendor/leaflet/dist/leaflet.js" in shell["files"]
     assert all(not f.startswith("/static/vendor/echarts") for f in shell["files"])

@@ -15,11 +15,13 @@ from wangge.accounts.models import Role
 from wangge.api.permissions import roles
 from wangge.events.schemas import state_label
 from wangge.fieldwork import services
+from wangge.fieldwork.api_records import router as records_router
 from wangge.fieldwork.geo import grid_collection
 from wangge.fieldwork.models import Patrol
 from wangge.fieldwork.tasks import my_tasks
 
 router = Router(tags=["fieldwork"])
+router.add_router("", records_router)
 
 Key = Annotated[str, Field(min_length=1, max_length=services.MAX_KEY_LENGTH)]
 RECENT_PATROLS = 20

@@ -40,7 +40,7 @@ class TrackResult:
     duplicates: int
 
 
-def _invalid(field: str, message: str) -> ApiError:
+def invalid(field: str, message: str) -> ApiError:
     return ApiError("invalid_field", message, {"field": field})
 
 
@@ -50,26 +50,26 @@ def assigned_grids(worker) -> QuerySet[Grid]:
     return restrict(grids, worker, "code")
 
 
-def _check_worker(worker) -> None:
+def check_worker(worker, what: str = "巡查") -> None:
     if worker is None or not worker.is_authenticated or not worker.is_active:
         raise ApiError("not_authenticated", "请先登录。", status=401)
     if not worker.has_role(Role.GRID_WORKER):
-        raise Forbidden("forbidden", "只有网格员可以记录巡查。")
+        raise Forbidden("forbidden", f"只有网格员可以记录{what}。")
 
 
-def _check_key(key, field: str = "client_key") -> str:
+def check_key(key, field: str = "client_key") -> str:
     if not isinstance(key, str) or not key.strip() or len(key) > MAX_KEY_LENGTH:
-        raise _invalid(field, f"{field} 须为 1～{MAX_KEY_LENGTH} 个字符（建议使用 UUID）。")
+        raise invalid(field, f"{field} 须为 1～{MAX_KEY_LENGTH} 个字符（建议使用 UUID）。")
     if "\x00" in key:
-        raise _invalid(field, f"{field} 含有不允许的字符。")
+        raise invalid(field, f"{field} 含有不允许的字符。")
     return key.strip()
 
 
-def _check_time(value, field: str, now: datetime) -> datetime:
+def check_time(value, field: str, now: datetime) -> datetime:
     if not isinstance(value, datetime) or value.tzinfo is None:
-        raise _invalid(field, f"{field} 须为带时区的时间。")
+        raise invalid(field, f"{field} 须为带时区的时间。")
     if value > now + MAX_AHEAD or value < now - MAX_AGE:
-        raise _invalid(field, f"{field} 超出允许范围（最近 7 天内）。")
+        raise invalid(field, f"{field} 超出允许范围（最近 7 天内）。")
     return value
 
 
@@ -77,13 +77,13 @@ def start_patrol(
     *, worker, grid_code: str, client_key: str, started_at: datetime | None = None, now=None
 ) -> tuple[Patrol, bool]:
     """Start a patrol of one of the worker's grids; (patrol, created)."""
-    _check_worker(worker)
-    key = _check_key(client_key)
+    check_worker(worker)
+    key = check_key(client_key)
     existing = Patrol.objects.filter(worker=worker, client_key=key).first()
     if existing is not None:
         return existing, False
     now = now or timezone.now()
-    started_at = _check_time(started_at or now, "started_at", now)
+    started_at = check_time(started_at or now, "started_at", now)
     grid = assigned_grids(worker).filter(code=grid_code).first() if grid_code else None
     if grid is None:
         raise Forbidden("out_of_scope", "只能巡查分配给您的网格。", {"grid": grid_code})
@@ -100,7 +100,7 @@ def start_patrol(
 
 def own_patrol(worker, client_key: str) -> Patrol:
     """The worker's patrol with this key; another worker's patrol does not exist for them."""
-    _check_worker(worker)
+    check_worker(worker)
     patrol = Patrol.objects.select_related("grid").filter(
         worker=worker, client_key=str(client_key)[:MAX_KEY_LENGTH]
     )
@@ -110,27 +110,27 @@ def own_patrol(worker, client_key: str) -> Patrol:
     return found
 
 
-def _number(value, field: str, low: float, high: float) -> float:
+def check_number(value, field: str, low: float, high: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _invalid(field, f"{field} 须为数值。")
+        raise invalid(field, f"{field} 须为数值。")
     value = float(value)
     if not math.isfinite(value) or not low <= value <= high:
-        raise _invalid(field, f"{field} 须在 {low}～{high} 之间。")
+        raise invalid(field, f"{field} 须在 {low}～{high} 之间。")
     return value
 
 
 def _clean_point(raw: dict[str, Any], now: datetime) -> dict[str, Any]:
     if not isinstance(raw, dict):
-        raise _invalid("points", "每个轨迹点须为对象。")
+        raise invalid("points", "每个轨迹点须为对象。")
     accuracy = raw.get("accuracy")
     return {
-        "client_key": _check_key(raw.get("client_key"), "points.client_key"),
-        "recorded_at": _check_time(raw.get("recorded_at"), "points.recorded_at", now),
-        "lon": _number(raw.get("lon"), "points.lon", -180, 180),
-        "lat": _number(raw.get("lat"), "points.lat", -90, 90),
+        "client_key": check_key(raw.get("client_key"), "points.client_key"),
+        "recorded_at": check_time(raw.get("recorded_at"), "points.recorded_at", now),
+        "lon": check_number(raw.get("lon"), "points.lon", -180, 180),
+        "lat": check_number(raw.get("lat"), "points.lat", -90, 90),
         "accuracy": None
         if accuracy is None
-        else _number(accuracy, "points.accuracy", 0, MAX_ACCURACY_M),
+        else check_number(accuracy, "points.accuracy", 0, MAX_ACCURACY_M),
     }
 
 
@@ -141,7 +141,7 @@ def add_track_points(
     now = now or timezone.now()
     cleaned = [_clean_point(p, now) for p in points]
     if not cleaned or len(cleaned) > MAX_POINTS_PER_CALL:
-        raise _invalid("points", f"一次须发送 1～{MAX_POINTS_PER_CALL} 个轨迹点。")
+        raise invalid("points", f"一次须发送 1～{MAX_POINTS_PER_CALL} 个轨迹点。")
     unique = {p["client_key"]: p for p in cleaned}
     with transaction.atomic():
         patrol = own_patrol(worker, patrol_key)
@@ -164,9 +164,9 @@ def end_patrol(*, worker, patrol_key: str, ended_at: datetime | None = None, now
         patrol = Patrol.objects.select_for_update().select_related("grid").get(pk=patrol.pk)
         if patrol.ended_at is not None:
             return patrol
-        ended_at = _check_time(ended_at or now, "ended_at", now)
+        ended_at = check_time(ended_at or now, "ended_at", now)
         if ended_at < patrol.started_at:
-            raise _invalid("ended_at", "结束时间不能早于开始时间。")
+            raise invalid("ended_at", "结束时间不能早于开始时间。")
         patrol.ended_at = ended_at
         patrol.save(update_fields=["ended_at"])
     return patrol

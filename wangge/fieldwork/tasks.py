@@ -6,18 +6,30 @@ and the states it starts from. The table's holder rule for a grid worker is "sco
 assignment covers the event's grid", and perform() also requires the event in the worker's
 data scope, so the list is the worker's scope; events in the worker's own grids come first.
 The check guard "not by the grid worker who self-handled it" is applied here too, so the
-list never offers an action perform() would refuse. Issue 5 adds visits (走访) to this list.
+list never offers an action perform() would refuse.
+
+Visits (走访) are the second kind of task: special-population records in the worker's
+assigned grids whose visit is overdue or due within duevisits.DUE_SOON_DAYS. They show
+only to a worker holding the `special_population` permission, the permission basedata
+requires to see those records at all.
 """
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from wangge.accounts.models import GridAssignment
 from wangge.accounts.scope import restrict
+from wangge.basedata import access
+from wangge.basedata.models import Permission, SpecialPopulation
+from wangge.basedata.protection import mask_name
 from wangge.events.choices import State
 from wangge.events.models import Event
 from wangge.events.workflow import ACTIONS, ActionSpec, Holder
+from wangge.fieldwork import duevisits
+from wangge.fieldwork.services import assigned_grids
 
 TASK_LIMIT = 200
 
@@ -69,3 +81,34 @@ def my_tasks(worker, limit: int = TASK_LIMIT) -> list[Task]:
         Task(event, _actions_for(event, worker), bool(event.in_my_grid))
         for event in task_events(worker)[:limit]
     ]
+
+
+@dataclass(frozen=True)
+class VisitTask:
+    special: SpecialPopulation
+    due_on: date
+    days_late: int  # days past the due date; 0 when due today, negative when due soon
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_late > 0
+
+    @property
+    def person(self) -> str:
+        """The person's name masked (张**), as every list shows it."""
+        return mask_name(self.special.person.name)
+
+
+def visit_records(worker) -> QuerySet[SpecialPopulation]:
+    """Special-population records of the worker's assigned grids (in their scope)."""
+    return SpecialPopulation.objects.filter(grid__in=assigned_grids(worker))
+
+
+def my_visit_tasks(worker, today: date | None = None, limit: int = TASK_LIMIT) -> list[VisitTask]:
+    """Visits overdue or due soon in the worker's grids, most overdue first."""
+    if not access.holds(worker, Permission.SPECIAL_POPULATION):
+        return []
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=duevisits.DUE_SOON_DAYS)
+    due = duevisits.due_by(visit_records(worker), horizon).select_related("person", "grid")
+    return [VisitTask(s, s.next_visit_due, (today - s.next_visit_due).days) for s in due[:limit]]

@@ -4,7 +4,8 @@ Pages are server-rendered and cached by the service worker (sw.js, scope /field/
 app starts offline. What the worker records offline (reports with photos, patrol tracks)
 goes into an outbox in IndexedDB (static/web/field/field.js) and is sent to the API with
 the key generated on the phone when the signal returns; the server's idempotency makes a
-resend harmless. Task actions need the server and are taken online only.
+resend harmless. Task actions need the server and are taken online only. The pages of
+visits, inspections, the diary and points are in records.py.
 """
 
 import hashlib
@@ -26,12 +27,20 @@ from wangge.events.reporting import reportable_categories
 from wangge.events.services import perform
 from wangge.fieldwork.geo import grid_collection
 from wangge.fieldwork.services import assigned_grids
-from wangge.fieldwork.tasks import WORKER_ACTIONS, my_tasks
+from wangge.fieldwork.tasks import WORKER_ACTIONS, my_tasks, my_visit_tasks
 from wangge.web.pages import public_page, staff_page
 from wangge.web.tiles import map_settings
 
 # The app shell the service worker caches at install: pages and the files they load.
-SHELL_PAGES = ("web:field", "web:field_report", "web:field_patrol")
+SHELL_PAGES = (
+    "web:field",
+    "web:field_report",
+    "web:field_patrol",
+    "web:field_visit",
+    "web:field_inspect",
+    "web:field_diary",
+    "web:field_points",
+)
 SHELL_STATIC = (
     "web/app.css",
     "web/app.js",
@@ -47,7 +56,7 @@ SHELL_STATIC = (
 ACTION_FIELDS = {"verify": "findings", "check_pass": "comment", "check_fail": "reason"}
 
 
-def _context(request: HttpRequest, tab: str) -> dict:
+def field_context(request: HttpRequest, tab: str) -> dict:
     grids = list(assigned_grids(request.user))
     return {
         "tab": tab,
@@ -59,23 +68,24 @@ def _context(request: HttpRequest, tab: str) -> dict:
 
 @staff_page(Role.GRID_WORKER)
 def index(request: HttpRequest) -> HttpResponse:
-    """My grid on the map and my tasks."""
-    context = _context(request, "tasks")
+    """My grid on the map and my tasks: events to verify or check, visits due."""
+    context = field_context(request, "tasks")
     context["tasks"] = my_tasks(request.user)
+    context["visit_tasks"] = my_visit_tasks(request.user)
     context["action_fields"] = ACTION_FIELDS
     return render(request, "web/field/index.html", context)
 
 
 @staff_page(Role.GRID_WORKER)
 def report(request: HttpRequest) -> HttpResponse:
-    context = _context(request, "report")
+    context = field_context(request, "report")
     context["categories"] = reportable_categories()
     return render(request, "web/field/report.html", context)
 
 
 @staff_page(Role.GRID_WORKER)
 def patrol(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/field/patrol.html", _context(request, "patrol"))
+    return render(request, "web/field/patrol.html", field_context(request, "patrol"))
 
 
 @require_POST

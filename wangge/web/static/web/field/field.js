@@ -1,4 +1,5 @@
-/* Wangge grid-worker app: the offline outbox, the report form, the patrol recorder.
+/* Wangge grid-worker app: the offline outbox, the report form, the patrol recorder, and
+   the record forms (visits, inspections, diary, points: every `form.outbox-form`).
 
    Everything recorded goes first into an outbox in IndexedDB (it survives closing the
    browser), each item with a key generated here. Items are sent in the order they were
@@ -108,7 +109,23 @@
     });
   }
 
+  /* A record form's item: JSON, or multipart when it carries a photo. Its outbox key is
+     also its client_key, so a resend names the record the first send made. */
+  function sendRecord(item) {
+    if (!item.photo) return postJson(item.url, item.fields, item.key);
+    const form = new FormData();
+    Object.entries(item.fields).forEach(([k, v]) => form.append(k, String(v)));
+    form.append("photo", new Blob([item.photo.data], { type: item.photo.type }), item.photo.name);
+    return fetch(item.url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), "Idempotency-Key": item.key },
+      body: form,
+    });
+  }
+
   function send(item) {
+    if (item.kind === "record") return sendRecord(item);
     const patrolUrl = (suffix) => `/api/field/patrols/${encodeURIComponent(item.patrol)}${suffix}`;
     if (item.kind === "report") {
       const form = new FormData();
@@ -176,6 +193,10 @@
   function panel() { return document.getElementById("outbox"); }
 
   function describe(item, texts) {
+    if (item.kind === "record") {
+      const photo = item.photo ? ` · 1 ${texts.photos}` : "";
+      return `${item.label}：${item.summary}${photo}`;
+    }
     if (item.kind === "report") {
       const photos = item.photos.length ? ` · ${item.photos.length} ${texts.photos}` : "";
       return `${texts.kindReport}：${item.fields.title}${photos}`;
@@ -444,6 +465,95 @@
     });
   }
 
+  /* ------------------------------------------------------------ record forms */
+
+  function localDate() {
+    const now = new Date();
+    const pad = (n) => String(n).padStart(2, "0");
+    return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  }
+
+  function currentPosition() {
+    if (!navigator.geolocation) return Promise.resolve(null);
+    return new Promise((resolve) => navigator.geolocation.getCurrentPosition(
+      (pos) => resolve(pos.coords), () => resolve(null),
+      { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 }));
+  }
+
+  function summaryOf(form) {
+    const el = form.querySelector("[data-summary]");
+    if (!el) return "";
+    return el.tagName === "SELECT" ? el.options[el.selectedIndex].text : titleFrom(el.value);
+  }
+
+  function problemOf(form) {
+    const missing = Array.from(form.elements).find((el) => el.required && !String(el.value).trim());
+    if (missing) return form.dataset.need;
+    const nonzero = form.querySelector("[data-nonzero]");
+    if (nonzero && (!nonzero.checkValidity() || Number(nonzero.value) === 0)) return form.dataset.needPoints;
+    return "";
+  }
+
+  /* The form's named fields (empty ones left out, checkboxes as booleans) and its photo. */
+  async function readForm(form) {
+    const fields = {};
+    let photo = null;
+    for (const el of form.elements) {
+      if (!el.name) continue;
+      if (el.type === "file") {
+        const file = el.files[0];
+        if (file) photo = { name: file.name || "photo.jpg", type: file.type, data: await file.arrayBuffer() };
+      } else if (el.type === "checkbox") {
+        fields[el.name] = el.checked;
+      } else if (el.value.trim() !== "") {
+        fields[el.name] = el.value.trim();
+      }
+    }
+    const where = form.querySelector("[data-locate]");
+    if (where && where.checked) {
+      const coords = await currentPosition();
+      if (coords) { fields.lon = coords.longitude; fields.lat = coords.latitude; }
+    }
+    if (form.dataset.when) fields[form.dataset.when] = new Date().toISOString();
+    return { fields, photo };
+  }
+
+  function resetForm(form) {
+    const keep = Array.from(form.querySelectorAll("[data-param], [data-today]"), (el) => [el, el.value]);
+    form.reset();
+    keep.forEach(([el, value]) => { el.value = value; });
+  }
+
+  function recordForms() {
+    const params = new URLSearchParams(location.search);
+    /* A page served from the cache may hold another household's ledger: show it only
+       when it is the one the address names. */
+    const ledger = document.getElementById("ledger");
+    if (ledger && params.get("house") && params.get("house") !== ledger.dataset.house) ledger.hidden = true;
+    document.querySelectorAll("form.outbox-form").forEach((form) => {
+      form.querySelectorAll("[data-param]").forEach((el) => {
+        const value = params.get(el.dataset.param);
+        if (value) el.value = value;
+      });
+      form.querySelectorAll("[data-today]").forEach((el) => { if (!el.value) el.value = localDate(); });
+      form.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        const error = form.querySelector(".form-error");
+        error.textContent = problemOf(form);
+        if (error.textContent) return;
+        const { fields, photo } = await readForm(form);
+        const item = newItem("record", { url: form.dataset.url, label: form.dataset.label, summary: summaryOf(form), photo });
+        item.fields = { ...fields, client_key: item.key };
+        await outbox.put(item);
+        resetForm(form);
+        const saved = document.getElementById("saved-note");
+        saved.textContent = saved.dataset.saved;
+        await render();
+        sync();
+      });
+    });
+  }
+
   /* ------------------------------------------------------------ start */
 
   function registerServiceWorker() {
@@ -459,6 +569,7 @@
     if (tasksMap) taskMarkers(tasksMap);
     reportForm();
     patrolPage();
+    recordForms();
     document.getElementById("outbox-send").addEventListener("click", sync);
     window.addEventListener("online", () => { showNetwork(); sync(); });
     window.addEventListener("offline", showNetwork);
