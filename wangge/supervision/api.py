@@ -1,18 +1,79 @@
-"""Leaders' instructions over the API; the rules live in wangge/supervision/instructions.py."""
+"""Supervision over the API: the board of running step clocks by card level, and leaders'
+instructions. The rules live in wangge/supervision/board.py and instructions.py."""
 
 from datetime import datetime
 
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
 
 from wangge.accounts.models import Role
 from wangge.accounts.scope import restrict
 from wangge.api.errors import NotFound
 from wangge.api.permissions import roles
 from wangge.events.models import Event
+from wangge.supervision.board import BoardItem, board
 from wangge.supervision.instructions import issue_instruction
 
 router = Router(tags=["supervision"])
+
+
+class BoardQuery(Schema):
+    per_column: int = Field(30, ge=1, le=200, description="items listed per column")
+
+
+class BoardItemOut(Schema):
+    event_id: int
+    tracking_code: str
+    title: str
+    step: str
+    unit: str
+    due_at: datetime
+    light: str
+    card_level: str
+    next_at: datetime | None
+
+
+class BoardColumnOut(Schema):
+    level: str
+    label: str
+    count: int
+    items: list[BoardItemOut]
+
+
+def _item_out(item: BoardItem) -> dict:
+    clock = item.clock
+    return {
+        "event_id": clock.event_id,
+        "tracking_code": clock.event.tracking_code,
+        "title": clock.event.title,
+        "step": clock.step,
+        "unit": clock.unit.name,
+        "due_at": clock.due_at,
+        "light": item.light,
+        "card_level": clock.card_level,
+        "next_at": item.next_at,
+    }
+
+
+@router.get(
+    "/supervision/board",
+    response=list[BoardColumnOut],
+    summary="The supervision board: running steps by 预警/普通/黄牌/红牌, most pressing first",
+)
+@roles(Role.OPERATOR, Role.LEADER)
+def supervision_board(request, query: Query[BoardQuery]):
+    """Counts cover every running step in the caller's scope; items are the earliest due."""
+    columns = board(request.auth, timezone.now(), per_column=query.per_column)
+    return [
+        {
+            "level": column.level,
+            "label": column.label,
+            "count": column.count,
+            "items": [_item_out(item) for item in column.items],
+        }
+        for column in columns
+    ]
 
 
 class InstructionIn(Schema):
