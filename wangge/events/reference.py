@@ -9,16 +9,12 @@ value so every other process rebuilds on its next read. Random tokens, not a cou
 that a cache flush can never bring back a version a stale process still holds.
 """
 
-import threading
-import uuid
 from dataclasses import dataclass, field
-
-from django.core.cache import cache
-from django.db import transaction
 
 from wangge.accounts.models import OrgUnit, UnitKind
 from wangge.events.models import Category, StepLimit
 from wangge.regions.models import Region
+from wangge.snapshots import ProcessSnapshot
 from wangge.supervision.clocks import TimeLimit
 
 VERSION_KEY = "wangge:events-reference-version"
@@ -54,36 +50,17 @@ class Reference:
         return found
 
 
-_lock = threading.Lock()
-_current: tuple[str, Reference] | None = None
-
-
-def _version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
+_snapshot: ProcessSnapshot[Reference] = ProcessSnapshot(VERSION_KEY, Reference.load)
 
 
 def reference() -> Reference:
     """This process's snapshot, rebuilt when the shared version moved."""
-    global _current
-    version = _version()
-    snapshot = _current
-    if snapshot is not None and snapshot[0] == version:
-        return snapshot[1]
-    with _lock:
-        if _current is None or _current[0] != version:
-            _current = (version, Reference.load())
-        return _current[1]
+    return _snapshot.get()
 
 
 def invalidate_reference(**_ignored) -> None:
     """Drop this process's copy now, and every process's once the transaction commits."""
-    global _current
-    _current = None
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
+    _snapshot.invalidate(here_now=True)
 
 
 # The rows behind the snapshot: categories, limits, centres and their regions' codes.

@@ -8,17 +8,14 @@ belongs to no grid it punches. Speed figures: docs/PERFORMANCE.md.
 """
 
 import math
-import threading
-import uuid
 from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from django.core.cache import cache
-from django.db import transaction
 
 from wangge.regions.crs import Crs, to_wgs84
 from wangge.regions.models import Grid
+from wangge.snapshots import ProcessSnapshot
 
 VERSION_KEY = "wangge:grid-index-version"
 BUCKETS_PER_GRID = 16
@@ -161,38 +158,16 @@ class GridIndex:
         return result
 
 
-_lock = threading.Lock()
-_current: tuple[object, GridIndex] | None = None
-
-
-def _version() -> str:
-    """The current grid version; a fresh random one after the cache was flushed or evicted.
-
-    Random tokens rather than a counter: after a flush a counter would restart and could
-    match the number a stale process still holds.
-    """
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
+_snapshot: ProcessSnapshot[GridIndex] = ProcessSnapshot(VERSION_KEY, GridIndex.from_database)
 
 
 def grid_index() -> GridIndex:
-    global _current
-    version = _version()
-    snapshot = _current
-    if snapshot is not None and snapshot[0] == version:
-        return snapshot[1]
-    with _lock:
-        if _current is None or _current[0] != version:
-            _current = (version, GridIndex.from_database())
-        return _current[1]
+    return _snapshot.get()
 
 
 def invalidate_grid_index() -> None:
     """Mark every process's index stale once the surrounding transaction commits."""
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
+    _snapshot.invalidate()
 
 
 def parse_crs(value: str) -> Crs:
