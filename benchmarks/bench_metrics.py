@@ -248,6 +248,7 @@ def children_of(events: list[dict], centres, departments, next_hash):
         clocks.append(
             {
                 "event_id": pk,
+                "region_code": event["region_code"],
                 "step": Step.ACCEPT,
                 "unit_id": centres[event["_township"]].pk,
                 "started_at": created,
@@ -271,6 +272,7 @@ def children_of(events: list[dict], centres, departments, next_hash):
         clocks.append(
             {
                 "event_id": pk,
+                "region_code": event["region_code"],
                 "step": Step.HANDLE,
                 "unit_id": department.pk,
                 "started_at": accepted,
@@ -298,6 +300,7 @@ def entry(event: dict, action: str, when: datetime, next_hash) -> dict:
     n = next_hash()
     return {
         "event_id": event["id"],
+        "region_code": event["region_code"],
         "sequence": n,
         "action": action,
         "to_state": event["state"],
