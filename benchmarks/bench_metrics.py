@@ -248,6 +248,7 @@ def children_of(events: list[dict], centres, departments, next_hash):
         clocks.append(
             {
                 "event_id": pk,
+                "region_code": event["region_code"],
                 "step": Step.ACCEPT,
                 "unit_id": centres[event["_township"]].pk,
                 "started_at": created,
@@ -271,6 +272,7 @@ def children_of(events: list[dict], centres, departments, next_hash):
         clocks.append(
             {
                 "event_id": pk,
+                "region_code": event["region_code"],
                 "step": Step.HANDLE,
                 "unit_id": department.pk,
                 "started_at": accepted,
@@ -298,6 +300,7 @@ def entry(event: dict, action: str, when: datetime, next_hash) -> dict:
     n = next_hash()
     return {
         "event_id": event["id"],
+        "region_code": event["region_code"],
         "sequence": n,
         "action": action,
         "to_state": event["state"],
@@ -335,8 +338,10 @@ def generate(total: int) -> None:
         if done % 100_000 == 0:
             print(f"  {done:>9,} events  {time.perf_counter() - started:6.0f} s", flush=True)
     writer.reset_sequences(Event, Clock, EventPart, TrailEntry)
+    # A live table is kept vacuumed by autovacuum, which sets the visibility map that
+    # index-only scans need; freshly copied rows have none until a VACUUM.
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     print(f"generated {total:,} events in {time.perf_counter() - started:.0f} s")
 
 

@@ -173,10 +173,42 @@ class EventPart(models.Model):
         return f"{self.event_id} · {self.department} · {self.role}"
 
 
+class EventRegionQuerySet(models.QuerySet):
+    """Rows that keep a copy of their event's region code (clocks, trail entries).
+
+    The assessment metrics scope clocks and trail entries by region without joining every
+    event of the region (docs/METRICS.md); an event never changes region, so the copy,
+    taken when the row is written, stays true. `bulk_create` bypasses `save`, so it
+    fills the copy here.
+    """
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        copy_event_region(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+def copy_event_region(rows) -> None:
+    """Set `region_code` from the event on the rows that lack it, in one query."""
+    missing = [row for row in rows if not row.region_code]
+    if not missing:
+        return
+    codes = dict(
+        Event.objects.filter(pk__in={row.event_id for row in missing}).values_list(
+            "pk", "region_code"
+        )
+    )
+    for row in missing:
+        row.region_code = codes[row.event_id]
+
+
 class TrailEntry(models.Model):
     """One immutable, hash-chained record of an action (全程留痕)."""
 
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="trail")
+    # The event's region code, copied when written (see EventRegionQuerySet); not part of
+    # the hashed fields, since it is derived from the event.
+    region_code = models.CharField(max_length=12, editable=False)
     sequence = models.PositiveIntegerField()
     action = models.CharField(max_length=32)
     actor = models.ForeignKey(
@@ -193,18 +225,31 @@ class TrailEntry(models.Model):
     previous_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
 
+    objects = EventRegionQuerySet.as_manager()
+
     class Meta:
         ordering = ["event_id", "sequence"]
         verbose_name = _("流转记录")
         verbose_name_plural = _("流转记录")
-        # Assessment metrics count actions of a kind by period.
-        indexes = [models.Index(fields=["action", "created_at"], name="trail_action_created_idx")]
+        # Assessment metrics count the events with an action of a kind in a period and a
+        # region subtree: a range scan of this index, answered from the index alone.
+        indexes = [
+            models.Index(
+                fields=["action", "created_at", "region_code", "event"],
+                name="trail_action_region_idx",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["event", "sequence"], name="trail_sequence_unique")
         ]
 
     def __str__(self) -> str:
         return f"{self.event_id}#{self.sequence} {self.action}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.region_code:
+            self.region_code = self.event.region_code
+        super().save(*args, **kwargs)
 
 
 class Attachment(models.Model):

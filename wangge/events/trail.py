@@ -80,6 +80,7 @@ def append_entry(
     sequence, previous = (last[0] + 1, last[1]) if last else (1, GENESIS)
     entry = TrailEntry(
         event=event,
+        region_code=event.region_code,
         sequence=sequence,
         action=action,
         actor=actor,

@@ -83,6 +83,7 @@ def light_at(clock: Clock, now: datetime) -> str:
 def start_clock(event: Event, step: str, unit: OrgUnit, limit: TimeLimit, now: datetime) -> Clock:
     clock = Clock(
         event=event,
+        region_code=event.region_code,
         step=step,
         unit=unit,
         started_at=now,

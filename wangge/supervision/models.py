@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wangge.events.choices import LimitUnit, Step
+from wangge.events.models import EventRegionQuerySet
 
 
 class CardLevel(models.TextChoices):
@@ -34,6 +35,8 @@ class Clock(models.Model):
     """
 
     event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="clocks")
+    # The event's region code, copied when written (see EventRegionQuerySet).
+    region_code = models.CharField(max_length=12, editable=False)
     step = models.CharField(_("环节"), max_length=16, choices=Step.choices)
     unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="clocks")
     started_at = models.DateTimeField()
@@ -51,6 +54,8 @@ class Clock(models.Model):
     allowed_seconds = models.FloatField(default=0)
     next_check_at = models.DateTimeField(null=True, blank=True)
 
+    objects = EventRegionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("环节时限")
         verbose_name_plural = _("环节时限")
@@ -62,18 +67,23 @@ class Clock(models.Model):
                 condition=models.Q(next_check_at__isnull=False),
                 name="clock_next_check_pending",
             ),
-            # Assessment metrics read only unmet clocks (running, or stopped late):
-            # a small minority, so late closures and cards cost little to find.
+            # Assessment metrics read only unmet clocks (running, or stopped late) due in
+            # a period and a region subtree: a small minority, found by a range scan.
             models.Index(
-                fields=["due_at", "event"],
+                fields=["due_at", "region_code", "event"],
                 condition=models.Q(stopped_at__isnull=True)
                 | models.Q(stopped_at__gt=models.F("due_at")),
-                name="clock_unmet_due_idx",
+                name="clock_unmet_due_region_idx",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.step} due {self.due_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.region_code:
+            self.region_code = self.event.region_code
+        super().save(*args, **kwargs)
 
     @property
     def on_time(self) -> bool | None:
