@@ -9,6 +9,7 @@ drift apart.
 from datetime import date, timedelta
 
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from tests.events.conftest import T0, categories, report  # noqa: F401 (fixtures)
 from tests.jurisdiction import COUNTY
@@ -119,3 +120,24 @@ def test_a_reopened_case_is_judged_on_every_round_of_clocks(cast, categories, re
     m = compute_metrics(region_code=COUNTY, **MARCH)
 
     assert (m.due, m.closed, m.closed_on_time) == (1, 1, 0)
+
+
+def test_a_deadline_still_ahead_is_not_yet_overdue(cast, categories, report):  # noqa: F811
+    """A period under way counts only the deadlines that have lapsed by now: a case in
+    handling whose deadline is later this period is neither due nor overdue yet."""
+    loop = Loop(cast)
+    now = timezone.now()
+    event = report(now=now)
+    perform(event.pk, "accept", loop.operator, now=now)
+    dispatch = {"lead_department": loop.department}
+    perform(event.pk, "dispatch", loop.operator, now=now, **dispatch)
+    perform(event.pk, "sign", loop.handler, now=now)
+    handling = Clock.objects.get(event=event, stopped_at__isnull=True)
+    assert handling.due_at > now
+    period = {
+        "period_start": timezone.localdate(now) - timedelta(days=1),
+        "period_end": timezone.localdate(handling.due_at) + timedelta(days=1),
+    }
+    for subject in ({"region_code": COUNTY}, {"unit": cast.department}):
+        m = compute_metrics(**subject, **period)
+        assert (m.received, m.due, m.overdue) == (1, 0, 0), subject

@@ -266,7 +266,10 @@ def _clock_counts(
     closed_in_period = Q(
         event__state=State.CLOSED, event__closed_at__gte=start, event__closed_at__lt=end
     )
-    due_in_period = _between("due_at", start, end)
+    # A deadline later today or later this month has not lapsed yet: a running clock is
+    # unmet only once its due time is in the past, so a period still under way counts
+    # only the deadlines up to now.
+    due_in_period = _between("due_at", start, min(end, timezone.now()))
     late = {}
     read = due_in_period
     if subject.department_id is not None:
