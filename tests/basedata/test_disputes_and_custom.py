@@ -1,9 +1,11 @@
 """Disputes with parties and mediations (feeding 调解成功率), inspections, X categories."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from tests.api.conftest import assert_error_body
 from tests.basedata import samples
+from wangge.assessment.metrics import compute_metrics
 from wangge.basedata.models import CustomRecord, Dispute, DisputeParty
 from wangge.basedata.subrecords import mediation_counts
 
@@ -167,3 +169,24 @@ def test_an_admin_defines_an_x_category_and_records_are_validated_against_it(as_
     assert samples.MAN not in repr(record.data) and record.data["breed"] == "其他"
     listed = client.get("/api/basedata/x-pets").json()
     assert listed["count"] == 1 and listed["results"][0]["values"]["owner"] == "钱*"
+
+
+def test_the_register_feeds_mediation_success_in_the_metrics(as_user, t1_grid, cast):
+    client = as_user("grid_worker_1")
+    outcomes = {"success": 2, "failure": 1}
+    for result, times in outcomes.items():
+        for n in range(times):
+            pk = _dispute(client, t1_grid.code, f"{result}{n}")
+            body = {"mediated_on": str(TODAY), "content": "调解", "result": result}
+            client.post(
+                f"/api/basedata/dispute/{pk}/mediations", body, content_type="application/json"
+            )
+    _dispute(client, t1_grid.code, "尚在调解")
+    today = {"period_start": TODAY, "period_end": TODAY}
+    county = compute_metrics(region_code=cast.jurisdiction.county.code, **today)
+    assert (county.mediations_ended, county.mediations_succeeded) == (3, 2)
+    assert county.mediation_success_rate == Decimal("0.6667")
+    other = compute_metrics(region_code=cast.jurisdiction.township_2.code, **today)
+    assert (other.mediations_ended, other.mediation_success_rate) == (0, None)
+    department = compute_metrics(unit=cast.department, **today)
+    assert department.mediations_ended == 0

@@ -17,9 +17,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from wangge.accounts.models import OrgUnit, UnitKind, User
+from wangge.basedata.subrecords import MediationCounts, mediation_counts
 from wangge.events.choices import SATISFIED_RATINGS, Channel, PartRole, State
 from wangge.events.facts import unmet_clocks
 from wangge.events.models import Category, Event, TrailEntry
+from wangge.fieldwork.metrics import visit_counts
 from wangge.regions.codes import REGION_CODE_LENGTH, SIGNIFICANT_DIGITS, prefix_range
 from wangge.supervision.models import CardLevel, Clock
 
@@ -171,6 +173,14 @@ class UnitMetrics:
     hotline_first_call_resolved: int
     yellow_cards: int
     red_cards: int
+    # The dispute register (basedata): disputes whose mediation ended in the period, and
+    # those mediated successfully; region subjects only (0 for others).
+    mediations_ended: int
+    mediations_succeeded: int
+    # Field work (fieldwork): a grid worker's visits in the period and the visits overdue
+    # at its end; grid-worker subjects only (0 for others).
+    visits_done: int
+    visits_overdue: int
     # Rates.
     closure_rate: Decimal | None
     on_time_closure_rate: Decimal | None
@@ -342,6 +352,21 @@ def _without_jit() -> None:
             cursor.execute("SET LOCAL jit = off")
 
 
+def _mediations(subject: Subject, period: Period) -> MediationCounts:
+    """Mediation outcomes of the dispute register of the subject's region subtree."""
+    if subject.department_id is not None or subject.reporter_id is not None:
+        return MediationCounts(0, 0)
+    after = period.end + timedelta(days=1)
+    return mediation_counts(subject.code_prefix or "", period.start, after)
+
+
+def _visits(subject: Subject, period: Period) -> tuple[int, int]:
+    if subject.reporter_id is None:
+        return 0, 0
+    counts = visit_counts([subject.reporter_id], period.start, period.end)[subject.reporter_id]
+    return counts.visits_done, counts.visits_overdue
+
+
 def metrics_for_subject(subject: Subject, period: Period) -> UnitMetrics:
     start, end = period.bounds
     disputes = dispute_category_ids()
@@ -351,6 +376,8 @@ def metrics_for_subject(subject: Subject, period: Period) -> UnitMetrics:
         closed = _closed_counts(subject, start, end, disputes)
         clocks = _clock_counts(subject, start, end, disputes)
         trail = _trail_counts(subject, start, end)
+        mediations = _mediations(subject, period)
+        visits_done, visits_overdue = _visits(subject, period)
     late_closed = closed.get("late_closed", clocks.get("late_closed"))
 
     due = closed["closed"] + clocks["left_open"]
@@ -385,12 +412,16 @@ def metrics_for_subject(subject: Subject, period: Period) -> UnitMetrics:
         hotline_first_call_resolved=flow["hotline_first_call_resolved"],
         yellow_cards=clocks["yellow_cards"],
         red_cards=clocks["red_cards"],
+        mediations_ended=mediations.closed,
+        mediations_succeeded=mediations.resolved,
+        visits_done=visits_done,
+        visits_overdue=visits_overdue,
         closure_rate=rate(closed["closed"], due),
         on_time_closure_rate=rate(closed_on_time, due),
         handling_rate=rate(handled, due),
         rework_rate=rate(closed["reworked"], closed["closed"]),
         extension_rate=rate(closed["extended"], closed["closed"]),
         satisfaction_rate=rate(closed["satisfied"], closed["evaluated"]),
-        mediation_success_rate=rate(closed["dispute_closed"], dispute_due),
+        mediation_success_rate=rate(mediations.resolved, mediations.closed),
         first_call_resolution_rate=rate(flow["hotline_first_call_resolved"], flow["hotline_cases"]),
     )

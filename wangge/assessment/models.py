@@ -29,6 +29,9 @@ class ScoringRule(models.Model):
     unsatisfied = models.DecimalField(
         _("每件不满意扣分"), max_digits=6, decimal_places=2, default=Decimal(1)
     )
+    overdue_visit = models.DecimalField(
+        _("每次逾期走访扣分"), max_digits=6, decimal_places=2, default=Decimal(1)
+    )
     self_handled_bonus = models.DecimalField(
         _("每件自行处置加分"), max_digits=6, decimal_places=2, default=Decimal("0.5")
     )

@@ -48,7 +48,8 @@ def active_rule() -> ScoringRule:
 
 
 def score(metrics: UnitMetrics, rule: ScoringRule) -> Decimal:
-    """Base points, minus deductions for cards, overdue and unsatisfied cases, plus capped bonuses.
+    """Base points, minus deductions for cards, overdue and unsatisfied cases and a grid
+    worker's overdue visits, plus capped bonuses.
 
     A red card is counted at its own weight only: the clock that reached red keeps a
     single card level, so the yellow step before it is not deducted again.
@@ -58,6 +59,7 @@ def score(metrics: UnitMetrics, rule: ScoringRule) -> Decimal:
         + rule.red_card * metrics.red_cards
         + rule.overdue * metrics.overdue
         + rule.unsatisfied * metrics.unsatisfied
+        + rule.overdue_visit * metrics.visits_overdue
     )
     bonus = rule.self_handled_bonus * metrics.self_handled
     if metrics.on_time_closure_rate == Decimal(1):
