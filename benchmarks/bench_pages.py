@@ -2,7 +2,7 @@
 and the bytes the grid-worker app ships on its first load.
 
     .venv/bin/python benchmarks/bench_pages.py [--events 1000000] [--requests 30]
-        [--console-url /console/] [--map-events-url /api/map/events]
+        [--console-url /console/] [--map-events-url '/api/map/events?bbox=...&zoom=10']
         [--map-grids-url /api/map/grids] [--field-url /field/]
 
 Creates a scratch database `wangge_pages_<pid>` on WANGGE_BENCH_PG (default
@@ -436,7 +436,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--cold-requests", type=int, default=5)
     parser.add_argument("--console-url", default="/console/")
-    parser.add_argument("--map-events-url", default="/api/map/events")
+    parser.add_argument(
+        "--map-events-url", default="/api/map/events?bbox=119.3,39.8,120.8,40.8&zoom=10"
+    )
     parser.add_argument("--map-grids-url", default="/api/map/grids")
     parser.add_argument("--screen-url", default="/screen/")
     parser.add_argument("--snapshot-url", default="/screen/snapshot")
