@@ -49,15 +49,30 @@ class CleanRow:
 OUT_OF_SCOPE = "不存在或不在您的管辖范围内。"
 
 
+class PointNeeded(Exception):
+    """A detached cleaner met a row placed only by its point: the parent must clean it."""
+
+
 class RowCleaner:
-    def __init__(self, category: Category, user, *, partial: bool = False):
+    def __init__(
+        self,
+        category: Category,
+        user,
+        *,
+        partial: bool = False,
+        grids: dict[str, tuple[int, str]] | None = None,
+        ring: protection.Keyring | None = None,
+    ):
+        """With `user=None` the cleaner is detached (an import worker process): it never
+        touches the database, so the caller gives it the grids of the user's scope, the
+        keyring and, per chunk, the prefetched `houses` and `people`."""
         self.category = category
         self.user = user
-        self.scope: Scope = scope_of(user)
+        self.scope: Scope | None = scope_of(user) if user is not None else None
         self.partial = partial  # an update: only the given fields, nothing required
-        self.ring = protection.keyring()
-        self._grids: dict[str, tuple[int, str]] | None = None
-        self._grid_codes: dict[int, str] = {}
+        self.ring = ring or protection.keyring()
+        self._grids: dict[str, tuple[int, str]] | None = grids
+        self._grid_codes = {pk: code for code, (pk, _) in (grids or {}).items()}
         self.houses: dict[str, tuple[int, int, str]] = {}
         self.people: dict[str, tuple[int, int, str]] = {}
         self.seen: dict[str, set] = {s.name: set() for s in category.fields if s.unique}
@@ -171,6 +186,8 @@ class RowCleaner:
             grid = via
         has_point = "lon" in given and "lat" in given
         if grid is None and has_point:
+            if self.user is None:
+                raise PointNeeded  # the grid index of `locate` lives in the database
             try:
                 _, _, hit = locate(attrs["lon"], attrs["lat"])
             except LocationError as exc:
@@ -195,9 +212,13 @@ class RowCleaner:
     ) -> list[CleanRow]:
         self.prefetch([raw for _, raw in raw_rows])
         cleaned = [self.clean(number, raw) for number, raw in raw_rows]
+        self.check_unique(cleaned, exclude_pk)
+        return cleaned
+
+    def check_unique(self, cleaned: list[CleanRow], exclude_pk=None) -> None:
+        """Unique values against the rows seen so far and the database, in row order."""
         for spec in self.unique_specs:
             self._check_unique(spec, cleaned, exclude_pk)
-        return cleaned
 
     def _check_unique(self, spec: FieldSpec, cleaned: Iterable[CleanRow], exclude_pk) -> None:
         attr = spec.unique_attr
