@@ -188,10 +188,12 @@ class ImportRun:
         database)."""
         if not self.prefetches:
             return Block(chunk)
-        raw_rows = [
-            {spec.name: cell for spec, cell in zip(self.specs, cells, strict=False) if spec}
-            for _, cells in chunk
+        refs = [
+            (i, spec.name)
+            for i, spec in enumerate(self.specs)
+            if spec and spec.kind in (Kind.HOUSE, Kind.PERSON)
         ]
+        raw_rows = [{name: cells[i] for i, name in refs if i < len(cells)} for _, cells in chunk]
         cleaner.houses, cleaner.people = {}, {}
         cleaner.prefetch(raw_rows)
         return Block(chunk, cleaner.houses, cleaner.people)
