@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
+
 from wangge.accounts.scope import Scope, restrict, scope_of
 from wangge.basedata import models as m
 from wangge.basedata import protection
@@ -224,16 +226,32 @@ class RowCleaner:
         for spec in self.unique_specs:
             self._check_unique(spec, cleaned, exclude_pk)
 
+    def _existing(self, attr: str, values: list[Any], exclude_pk) -> set:
+        """The values already stored. On PostgreSQL one array parameter: an import asks
+        this for 2,000 values a chunk, and an IN list of 2,000 placeholders costs the
+        client more (ORM lookups, query splitting) than the query costs the server."""
+        if not values:
+            return set()
+        model = self.category.model
+        if connection.vendor != "postgresql" or exclude_pk is not None:
+            qs = model.objects.filter(**{f"{attr}__in": values})
+            if exclude_pk is not None:
+                qs = qs.exclude(pk=exclude_pk)
+            return set(qs.values_list(attr, flat=True))
+        quote = connection.ops.quote_name
+        column = quote(model._meta.get_field(attr).column)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {column} FROM {quote(model._meta.db_table)} WHERE {column} = ANY(%s)",  # noqa: S608 (names from the model)
+                [values],
+            )
+            return {value for (value,) in cursor.fetchall()}
+
     def _check_unique(self, spec: FieldSpec, cleaned: Iterable[CleanRow], exclude_pk) -> None:
         attr = spec.unique_attr
         seen = self.seen[spec.name]
         candidates = [c for c in cleaned if c.attrs.get(attr)]
-        existing_qs = self.category.model.objects.filter(
-            **{f"{attr}__in": [c.attrs[attr] for c in candidates]}
-        )
-        if exclude_pk is not None:
-            existing_qs = existing_qs.exclude(pk=exclude_pk)
-        existing = set(existing_qs.values_list(attr, flat=True))
+        existing = self._existing(attr, [c.attrs[attr] for c in candidates], exclude_pk)
         for row in candidates:
             value = row.attrs[attr]
             if value in seen:

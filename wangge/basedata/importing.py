@@ -101,7 +101,6 @@ class ImportRun:
         self.kept: list[dict[str, Any]] = []
         self.report_path = import_dir() / f"job-{job.pk}-errors.csv"
         self.processes = 1  # how many worker processes cleaned rows (1: none, all inline)
-        self.prefetches = any(s.kind in (Kind.HOUSE, Kind.PERSON) for s in self.category.fields)
 
     def run(self) -> None:
         access.require_category(self.job.user, self.category)
@@ -140,6 +139,11 @@ class ImportRun:
             self._error(error)
         if header_errors:
             return
+        self.reference_columns = [
+            (i, spec.name)
+            for i, spec in enumerate(self.specs)
+            if spec and spec.kind in (Kind.HOUSE, Kind.PERSON)
+        ]
         cleaner = RowCleaner(self.category, self.job.user)
         postgres = connection.vendor == "postgresql"
         setup = CleanerSetup(
@@ -186,13 +190,9 @@ class ImportRun:
     def _block(self, chunk: list[tuple[int, list[Any]]], cleaner: RowCleaner) -> Block:
         """The chunk and the houses and people it refers to (fetched here: workers have no
         database)."""
-        if not self.prefetches:
+        refs = self.reference_columns
+        if not refs:
             return Block(chunk)
-        refs = [
-            (i, spec.name)
-            for i, spec in enumerate(self.specs)
-            if spec and spec.kind in (Kind.HOUSE, Kind.PERSON)
-        ]
         raw_rows = [{name: cells[i] for i, name in refs if i < len(cells)} for _, cells in chunk]
         cleaner.houses, cleaner.people = {}, {}
         cleaner.prefetch(raw_rows)
