@@ -17,6 +17,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -48,7 +49,7 @@ class BulkWriter:
         self.postgres = connection.vendor == "postgresql" if postgres is None else postgres
 
     def values(self, attrs: dict[str, Any]) -> list[Any]:
-        """One row of column values, ready for COPY (PostgreSQL) or executemany (SQLite)."""
+        """One row of column values (JSON columns as text)."""
         if self.category.custom is not None:
             obj = self.category.model()
             self.category.apply(obj, attrs)
@@ -57,28 +58,54 @@ class BulkWriter:
         values = [get(name, default) for name, default in self.pairs]
         for i in self.json_at:
             values[i] = json.dumps(values[i], ensure_ascii=False)
-        if not self.postgres:
-            values = [_sqlite_value(v) for v in values]
         return values
 
-    def write(self, rows: list[dict[str, Any]]) -> None:
-        self.write_values([self.values(attrs) for attrs in rows])
+    def row(self, attrs: dict[str, Any]) -> str | list[Any]:
+        """One row ready to write: a line of COPY text (PostgreSQL), values (SQLite).
 
-    def write_values(self, rows: list[list[Any]]) -> None:
+        Workers format COPY lines so that the importing process only joins and sends them:
+        formatting is a third of its work per row otherwise."""
+        values = self.values(attrs)
+        if self.postgres:
+            return "\t".join(map(copy_text, values)) + "\n"
+        return [_sqlite_value(v) for v in values]
+
+    def write(self, rows: list[dict[str, Any]]) -> None:
+        self.write_rows([self.row(attrs) for attrs in rows])
+
+    def write_rows(self, rows: list[Any]) -> None:
+        """Rows made by `row`, in one COPY (PostgreSQL) or one executemany (SQLite)."""
         cols = ", ".join(connection.ops.quote_name(c) for c in self.columns)
         with connection.cursor() as cursor:
             if self.postgres:
                 with cursor.copy(
                     f"COPY {connection.ops.quote_name(self.table)} ({cols}) FROM STDIN"
                 ) as copy:
-                    for values in rows:
-                        copy.write_row(values)
+                    copy.write("".join(rows))
             else:
                 marks = ", ".join(["%s"] * len(self.columns))
                 sql = (
                     f"INSERT INTO {connection.ops.quote_name(self.table)} ({cols}) VALUES ({marks})"  # noqa: S608 (names from the model)
                 )
                 cursor.executemany(sql, rows)
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def copy_text(value: Any) -> str:
+    """One value in PostgreSQL's COPY text format (NULL is \\N; bool t/f; ISO dates)."""
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, int | float | Decimal):
+        return str(value)
+    return str(value).translate(_COPY_ESCAPES)
 
 
 def _sqlite_value(value: Any) -> Any:
@@ -105,12 +132,12 @@ class CleanerSetup:
 @dataclass
 class BlockResult:
     """A cleaned chunk. `cleaned` keeps only the unique attributes of each row (the parent
-    checks them) and `values` the column values of each faultless row (None otherwise);
+    checks them) and `rows` each faultless row ready to write (None for a faulty one);
     `deferred` lists (position, row number, raw) of rows the parent must clean itself."""
 
     rows_read: int
     cleaned: list[CleanRow | None]
-    values: list[list[Any] | None]
+    rows: list[str | list[Any] | None]
     deferred: list[tuple[int, int, dict[str, Any]]]
 
 
@@ -136,19 +163,19 @@ class BlockCleaner:
             except PointNeeded:
                 result.deferred.append((len(result.cleaned), number, raw))
                 result.cleaned.append(None)
-                result.values.append(None)
+                result.rows.append(None)
                 continue
             self.keep(row, result)
         return result
 
     def keep(self, row: CleanRow, result: BlockResult, at: int | None = None) -> None:
-        values = None if row.errors else self.writer.values(row.attrs)
+        ready = None if row.errors else self.writer.row(row.attrs)
         row.attrs = {a: row.attrs[a] for a in self.unique_attrs if a in row.attrs}
         if at is None:
             result.cleaned.append(row)
-            result.values.append(values)
+            result.rows.append(ready)
         else:
-            result.cleaned[at], result.values[at] = row, values
+            result.cleaned[at], result.rows[at] = row, ready
 
 
 @contextmanager

@@ -210,8 +210,8 @@ class ImportRun:
             for error in row.errors:
                 self._error(error)
         if not self.error_count:
-            self.writer.write_values(result.values)
-            self.rows_written += len(result.values)
+            self.writer.write_rows(result.rows)
+            self.rows_written += len(result.rows)
         cache.set(
             progress_key(self.job.pk),
             {"rows_read": self.rows_read, "error_count": self.error_count},
