@@ -159,7 +159,9 @@ class ImportRun:
         self.inline = BlockCleaner(setup)
         self._clean_and_write(rows, cleaner, setup, settings.WANGGE_IMPORT_PROCESSES)
 
-    def _clean_and_write(self, rows, cleaner: RowCleaner, setup: CleanerSetup, processes: int):
+    def _clean_and_write(
+        self, rows: Iterator[list[Any]], cleaner: RowCleaner, setup: CleanerSetup, processes: int
+    ) -> None:
         """Chunks go to the pool in file order and are finished in file order.
 
         The first chunk is cleaned here, so a small file never waits for workers to start;
