@@ -17,15 +17,18 @@ lookup of the same rows in the same run.
 """
 
 import argparse
+import cProfile
 import csv
 import os
 import platform
+import pstats
 import random
 import resource
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -91,18 +94,61 @@ def write_csv(path: Path, rows: int, grids: list[str]) -> None:
             )
 
 
-def child_import(job_id: int) -> None:
-    """Runs in its own process so that its peak RSS is the import's alone."""
+def _rss_kb(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) for line in status.splitlines() if line[:6] == "VmRSS:"), 0)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        found += [int(c) for c in task.read_text().split()]
+    return found
+
+
+class TreeRss(threading.Thread):
+    """Samples the summed RSS of this process and its worker processes every 0.1 s."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak_kb = 0
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        me = os.getpid()
+        while not self.stop.wait(0.1):
+            pids = [me, *_children(me)]
+            self.peak_kb = max(self.peak_kb, sum(_rss_kb(p) for p in pids))
+
+
+def child_import(job_id: int, profile: bool) -> None:
+    """Runs in its own process so that its peak RSS (with its workers') is the import's."""
     from wangge.basedata.importing import run_import
 
+    sampler = TreeRss()
+    sampler.start()
+    profiler = cProfile.Profile() if profile else None
     started = time.perf_counter()
+    if profiler:
+        profiler.enable()
     job = run_import(job_id)
+    if profiler:
+        profiler.disable()
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(25)
     elapsed = time.perf_counter() - started
+    sampler.stop.set()
+    sampler.join()
     usage = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = usage.ru_utime + usage.ru_stime
+    worker_cpu = workers.ru_utime + workers.ru_stime
     peak_mb = usage.ru_maxrss / 1024
     print(
-        f"{job.status} {job.rows_imported} {job.error_count} {elapsed:.3f} {peak_mb:.1f} {cpu:.3f}"
+        f"{job.status} {job.rows_imported} {job.error_count} {elapsed:.3f} {peak_mb:.1f} "
+        f"{cpu:.3f} {worker_cpu:.3f} {sampler.peak_kb / 1024:.1f}"
     )
 
 
@@ -181,10 +227,13 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--total", type=int, default=10_000_000)
     parser.add_argument("--lookups", type=int, default=2000)
+    parser.add_argument("--processes", type=int, help="WANGGE_IMPORT_PROCESSES of the import")
+    parser.add_argument("--no-search", action="store_true", help="stop after the import")
+    parser.add_argument("--profile", action="store_true", help="cProfile the import (stderr)")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child_import(args.child)
+        child_import(args.child, args.profile)
         return
     if connection.vendor != "postgresql":
         sys.exit("Run with DATABASE_URL=postgres://... (this benchmark is for PostgreSQL).")
@@ -205,27 +254,42 @@ def main() -> None:
         job = ImportJob.objects.create(
             user=user, category="person", file_name="people.csv", path=str(path), format="csv"
         )
-        out = subprocess.run(  # noqa: S603 (this script, with an integer argument)
-            [sys.executable, __file__, "--child", str(job.pk)],
+        env = dict(os.environ)
+        if args.processes is not None:
+            env["WANGGE_IMPORT_PROCESSES"] = str(args.processes)
+        child = subprocess.run(  # noqa: S603 (this script, with integer arguments)
+            [sys.executable, __file__, "--child", str(job.pk)]
+            + (["--profile"] if args.profile else []),
             check=True,
             capture_output=True,
             text=True,
-        ).stdout.split()
-        status, imported, errors, seconds, peak, cpu = out[-6:]
-        seconds = float(seconds)
+            env=env,
+        )
+        if args.profile:
+            print(child.stderr[-6000:])
+        status, imported, errors, seconds, peak, cpu, worker_cpu, tree = child.stdout.split()[-8:]
+        seconds, cpu, worker_cpu, rows = (
+            float(seconds),
+            float(cpu),
+            float(worker_cpu),
+            int(imported),
+        )
         copy_seconds = plain_copy(path)
     print(
-        f"import: {status}, {int(imported):,} rows, {errors} errors, {seconds:.1f} s, "
-        f"{int(imported) / seconds:,.0f} rows/s, peak RSS {peak} MB"
+        f"import ({env.get('WANGGE_IMPORT_PROCESSES', 'default')} processes): {status}, "
+        f"{rows:,} rows, {errors} errors, {seconds:.1f} s, {rows / seconds:,.0f} rows/s; "
+        f"peak RSS {peak} MB importing process, {tree} MB summed with its workers"
     )
     print(
-        f"import CPU time (Python process): {float(cpu):.1f} s, "
-        f"{int(imported) / float(cpu):,.0f} rows per CPU-second; load {os.getloadavg()[0]:.1f}"
+        f"import CPU time: {cpu:.1f} s importing process + {worker_cpu:.1f} s workers = "
+        f"{rows / (cpu + worker_cpu):,.0f} rows per CPU-second; load {os.getloadavg()[0]:.1f}"
     )
     print(
         f"plain COPY: {copy_seconds:.1f} s, {args.rows / copy_seconds:,.0f} rows/s; "
         f"import / COPY = {seconds / copy_seconds:.1f}x"
     )
+    if args.no_search:
+        return
     rng = random.Random(5)  # noqa: S311
     sample = [rng.randrange(args.rows) for _ in range(args.lookups)]
     for label in (f"{args.rows:,}", None):

@@ -1,5 +1,6 @@
 """Django settings, read from the environment (see .env.example)."""
 
+import os
 import secrets
 from pathlib import Path
 
@@ -189,3 +190,6 @@ WANGGE_SM4_KEYS = _generated_sm4_keys(DATA_DIR)
 WANGGE_INDEX_KEY = persistent_secret("WANGGE_INDEX_KEY", DATA_DIR)
 # Where imports run: "thread" (embedded default), "celery" (production) or "inline" (tests).
 WANGGE_IMPORT_RUNNER = env_choice("WANGGE_IMPORT_RUNNER", "thread", {"thread", "celery", "inline"})
+# Worker processes that clean (validate, encrypt, index) the rows of one import on
+# PostgreSQL; 1 cleans in the importing process. SQLite always cleans in-process.
+WANGGE_IMPORT_PROCESSES = env_int("WANGGE_IMPORT_PROCESSES", min(os.cpu_count() or 1, 4))

@@ -1,19 +1,21 @@
 """Imports: one file per category, all or nothing, every bad row reported.
 
 The file is read as a stream in chunks. Each chunk is cleaned (validated, encrypted,
-indexed, placed in a grid) and, as long as no row of the file has failed, written at once
-with COPY (PostgreSQL) or executemany (SQLite) inside the one transaction that spans the
-file. After the first bad row nothing more is written but every row is still checked, so
-the report lists every error; at the end a file with any error is rolled back whole.
+indexed, placed in a grid; in worker processes on PostgreSQL, see `blocks`), checked for
+unique values and, as long as no row of the file has failed, written at once with COPY
+(PostgreSQL) or executemany (SQLite) inside the one transaction that spans the file.
+After the first bad row nothing more is written but every row is still checked, so the
+report lists every error; at the end a file with any error is rolled back whole.
 Progress goes to the cache (the transaction hides the job row until it ends).
 """
 
 import csv
-import json
 import logging
 import threading
+from collections import deque
 from collections.abc import Iterator
-from datetime import date, datetime
+from concurrent.futures import Future
+from contextlib import ExitStack
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -21,15 +23,23 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, close_old_connections, connection, transaction
-from django.db.models import JSONField
 from django.utils import timezone
 
 from wangge.basedata import access
+from wangge.basedata.blocks import (
+    BlockCleaner,
+    BlockResult,
+    BulkWriter,
+    CleanerSetup,
+    block_pool,
+    submit,
+)
 from wangge.basedata.categories import Category, get_category
 from wangge.basedata.cleaning import RowCleaner, RowError
-from wangge.basedata.fields import FieldSpec, is_blank
+from wangge.basedata.fields import FieldSpec, Kind
 from wangge.basedata.models import ImportJob, ImportStatus
 from wangge.basedata.tabular import FileUnreadable, read_rows
+from wangge.basedata.workers import Block
 
 logger = logging.getLogger(__name__)
 
@@ -75,60 +85,6 @@ def header_specs(
     return specs, errors
 
 
-class BulkWriter:
-    """Writes cleaned attribute dicts as rows of the category's table, fast."""
-
-    def __init__(self, category: Category, now: datetime):
-        self.category = category
-        model = category.model
-        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-        self.table = model._meta.db_table
-        self.columns = [f.column for f in self.fields]
-        self.defaults = [f.get_default() for f in self.fields]
-        for i, f in enumerate(self.fields):
-            if f.attname in ("created_at", "updated_at"):
-                self.defaults[i] = now
-        self.is_json = [isinstance(f, JSONField) for f in self.fields]
-        self.postgres = connection.vendor == "postgresql"
-
-    def _values(self, attrs: dict[str, Any]) -> list[Any]:
-        if self.category.custom is not None:
-            obj = self.category.model()
-            self.category.apply(obj, attrs)
-            attrs = {f.attname: getattr(obj, f.attname) for f in self.fields}
-        values = [attrs.get(f.attname, d) for f, d in zip(self.fields, self.defaults, strict=True)]
-        for i, is_json in enumerate(self.is_json):
-            if is_json:
-                values[i] = json.dumps(values[i], ensure_ascii=False)
-        if not self.postgres:
-            values = [_sqlite_value(v) for v in values]
-        return values
-
-    def write(self, rows: list[dict[str, Any]]) -> None:
-        cols = ", ".join(connection.ops.quote_name(c) for c in self.columns)
-        with connection.cursor() as cursor:
-            if self.postgres:
-                with cursor.copy(
-                    f"COPY {connection.ops.quote_name(self.table)} ({cols}) FROM STDIN"
-                ) as copy:
-                    for attrs in rows:
-                        copy.write_row(self._values(attrs))
-            else:
-                marks = ", ".join(["%s"] * len(self.columns))
-                sql = (
-                    f"INSERT INTO {connection.ops.quote_name(self.table)} ({cols}) VALUES ({marks})"  # noqa: S608 (names from the model)
-                )
-                cursor.executemany(sql, [self._values(attrs) for attrs in rows])
-
-
-def _sqlite_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return connection.ops.adapt_datetimefield_value(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
 def _chunks(rows: Iterator[list[Any]], size: int) -> Iterator[list[tuple[int, list[Any]]]]:
     numbered = enumerate(rows, start=2)  # row 1 is the header
     while chunk := list(islice(numbered, size)):
@@ -144,6 +100,7 @@ class ImportRun:
         self.error_count = 0
         self.kept: list[dict[str, Any]] = []
         self.report_path = import_dir() / f"job-{job.pk}-errors.csv"
+        self.processes = 1  # how many worker processes cleaned rows (1: none, all inline)
 
     def run(self) -> None:
         access.require_category(self.job.user, self.category)
@@ -177,34 +134,86 @@ class ImportRun:
         except FileUnreadable as exc:
             self._error(RowError(1, "", str(exc)))
             return
-        specs, header_errors = header_specs(self.category, header)
+        self.specs, header_errors = header_specs(self.category, header)
         for error in header_errors:
             self._error(error)
         if header_errors:
             return
+        self.reference_columns = [
+            (i, spec.name)
+            for i, spec in enumerate(self.specs)
+            if spec and spec.kind in (Kind.HOUSE, Kind.PERSON)
+        ]
         cleaner = RowCleaner(self.category, self.job.user)
-        writer = BulkWriter(self.category, timezone.now())
-        try:
-            for chunk in _chunks(rows, CHUNK_ROWS):
-                self._chunk(chunk, specs, cleaner, writer)
-        except FileUnreadable as exc:
-            self._error(RowError(self.rows_read + 2, "", str(exc)))
+        postgres = connection.vendor == "postgresql"
+        setup = CleanerSetup(
+            self.category,
+            self.specs,
+            cleaner.grids,
+            settings.WANGGE_SM4_KEYS,
+            settings.WANGGE_INDEX_KEY,
+            timezone.now(),
+            postgres,
+        )
+        self.writer = BulkWriter(self.category, setup.now, postgres=postgres)
+        self.inline = BlockCleaner(setup)
+        self._clean_and_write(rows, cleaner, setup, settings.WANGGE_IMPORT_PROCESSES)
 
-    def _chunk(self, chunk, specs, cleaner: RowCleaner, writer: BulkWriter) -> None:
-        raw_rows = []
-        for number, cells in chunk:
-            raw = {spec.name: cell for spec, cell in zip(specs, cells, strict=False) if spec}
-            if all(is_blank(v) for v in raw.values()):
-                continue
-            raw_rows.append((number, raw))
-        self.rows_read += len(raw_rows)
-        cleaned = cleaner.clean_chunk(raw_rows)
-        for row in cleaned:
+    def _clean_and_write(
+        self, rows: Iterator[list[Any]], cleaner: RowCleaner, setup: CleanerSetup, processes: int
+    ) -> None:
+        """Chunks go to the pool in file order and are finished in file order.
+
+        The first chunk is cleaned here, so a small file never waits for workers to start;
+        the pool (SQLite: never, its writes are the bottleneck) starts with the second. At
+        most two chunks per worker are in flight, which bounds memory."""
+        if not setup.postgres:
+            processes = 1
+        pending: deque[tuple[Block, Future]] = deque()
+        unreadable: FileUnreadable | None = None
+        with ExitStack() as stack:
+            pool, window = self.inline, 0
+            try:
+                for n, chunk in enumerate(_chunks(rows, CHUNK_ROWS)):
+                    if n == 1 and processes > 1:
+                        pool, window = stack.enter_context(block_pool(setup, processes))
+                        self.processes = processes
+                    block = self._block(chunk, cleaner)
+                    pending.append((block, submit(pool, block)))
+                    while len(pending) > window:
+                        self._finish(*pending.popleft(), cleaner)
+            except FileUnreadable as exc:
+                unreadable = exc
+            while pending:
+                self._finish(*pending.popleft(), cleaner)
+        if unreadable is not None:
+            self._error(RowError(self.rows_read + 2, "", str(unreadable)))
+
+    def _block(self, chunk: list[tuple[int, list[Any]]], cleaner: RowCleaner) -> Block:
+        """The chunk and the houses and people it refers to (fetched here: workers have no
+        database)."""
+        refs = self.reference_columns
+        if not refs:
+            return Block(chunk)
+        raw_rows = [{name: cells[i] for i, name in refs if i < len(cells)} for _, cells in chunk]
+        cleaner.houses, cleaner.people = {}, {}
+        cleaner.prefetch(raw_rows)
+        return Block(chunk, cleaner.houses, cleaner.people)
+
+    def _finish(self, block: Block, future: Future, cleaner: RowCleaner) -> None:
+        result: BlockResult = future.result()
+        if result.deferred:
+            cleaner.houses, cleaner.people = block.houses, block.people
+            for at, number, raw in result.deferred:
+                self.inline.keep(cleaner.clean(number, raw), result, at)
+        self.rows_read += result.rows_read
+        cleaner.check_unique(result.cleaned)
+        for row in result.cleaned:
             for error in row.errors:
                 self._error(error)
         if not self.error_count:
-            writer.write([row.attrs for row in cleaned])
-            self.rows_written += len(cleaned)
+            self.writer.write_rows(result.rows)
+            self.rows_written += len(result.rows)
         cache.set(
             progress_key(self.job.pk),
             {"rows_read": self.rows_read, "error_count": self.error_count},
