@@ -114,3 +114,23 @@ def as_user(cast):
         return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
 
     return client_for
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix, tmp_path_factory, request
+) -> None:
+    """SQLite tests use a file database, not Django's shared in-memory one.
+
+    With an in-memory database the live server of the browser tests shares the test
+    thread's single connection across all its request threads, so a live stream, a page
+    request and the test itself interleave inside one transaction. A file gives every
+    thread its own connection, as in the product (WAL mode, see settings).
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
+        path = tmp_path_factory.getbasetemp() / f"test_{worker}.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(path)

@@ -276,10 +276,13 @@ def _clock_counts(
     closed_in_period = Q(
         event__state=State.CLOSED, event__closed_at__gte=start, event__closed_at__lt=end
     )
+    due_in_period = _between("due_at", start, end)
     # A deadline later today or later this month has not lapsed yet: a running clock is
-    # unmet only once its due time is in the past, so a period still under way counts
-    # only the deadlines up to now.
-    due_in_period = _between("due_at", start, min(end, timezone.now()))
+    # unmet only once its due time is past (or the sweep has carded it), so a period
+    # still under way counts only the deadlines up to now.
+    lapsed = _between("due_at", start, min(end, timezone.now())) | (
+        due_in_period & ~Q(card_level=CardLevel.NONE)
+    )
     late = {}
     read = due_in_period
     if subject.department_id is not None:
@@ -288,7 +291,7 @@ def _clock_counts(
     open_at_end = Q(event__state__in=WORKING_STATES) | Q(
         event__state=State.CLOSED, event__closed_at__gte=end
     )
-    left_open = due_in_period & open_at_end & Q(event__accepted_at__isnull=False)
+    left_open = lapsed & open_at_end & Q(event__accepted_at__isnull=False)
     dispute = Q(event__category_id__in=disputes)
     return (
         Clock.objects.filter(subject.clocks())

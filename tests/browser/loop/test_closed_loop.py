@@ -9,7 +9,6 @@ citizen rates it by code; the leader's big screen counts it without a reload.
 import re
 
 import pytest
-from django.db import connection
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PHONE, WALL
@@ -75,12 +74,6 @@ def test_report_dispatch_handle_close_rate_and_the_wall_follows(
     event = Event.objects.get(tracking_code=code)
     assert event.centre == cast.county_centre and event.attachments.count() == 1
 
-    if connection.vendor == "sqlite":
-        # The test server shares the test thread's in-memory SQLite connection between all
-        # its threads, and a report written by one request thread is not seen by the open
-        # live stream's thread. On a real database (the PostgreSQL run of this test) and
-        # in the product (a file database, one connection per thread) it arrives live.
-        console.reload()
     row = console.locator("table.queue tr", has_text=event.title)
     expect(row).to_be_visible(timeout=LIVE_TIMEOUT)
     row.get_by_role("link", name=event.title).click()
