@@ -15,8 +15,10 @@ from django.utils import timezone
 from wangge.accounts.scope import restrict, scope_of
 from wangge.events.choices import Channel, PartRole, Priority, State
 from wangge.events.models import Category, Event, EventPart, TrailEntry
-from wangge.events.services import _holds
+from wangge.events.services import holds
 from wangge.events.workflow import ACTIONS, ActionSpec
+from wangge.regions.codes import REGION_CODE_LENGTH, prefix_range, significant_prefix
+from wangge.regions.models import Region
 from wangge.supervision.clocks import light_at
 from wangge.supervision.models import CARD_ORDER, CardLevel, Clock
 
@@ -38,14 +40,19 @@ MAX_QUERY_TEXT = 100
 
 @dataclass
 class QueueFilters:
-    """The console queue's filters; empty values filter nothing."""
+    """Filters of an event list, shared by the API list and the console queue; empty
+    values filter nothing."""
 
     state: list[str] = field(default_factory=list)
     category: int | None = None
+    region: str | None = None
+    grid: str | None = None
+    unit: int | None = None
+    channel: list[str] = field(default_factory=list)
     priority: list[str] = field(default_factory=list)
-    overdue: bool = False
-    card_level: str = ""
-    q: str = ""
+    overdue: bool | None = None
+    card_level: str | None = None
+    q: str | None = None
     created_from: date | None = None
     created_to: date | None = None
 
@@ -62,18 +69,44 @@ def _running_overdue(now: datetime) -> Exists:
     )
 
 
+def _region_range(code: str) -> tuple[str, str]:
+    """A full 12-digit region code means its subtree; anything shorter is a code prefix."""
+    if len(code) == REGION_CODE_LENGTH:
+        region = Region.objects.filter(code=code).first()
+        if region is not None:
+            return prefix_range(significant_prefix(region.code, region.level))
+    return prefix_range(code)
+
+
+def _card_filter(qs: QuerySet, level: str) -> QuerySet:
+    """The event's current card: that of its running clocks ("none": no running card)."""
+    running = Clock.objects.filter(event=OuterRef("pk"), stopped_at__isnull=True)
+    if level == CardLevel.NONE:
+        return qs.filter(~Exists(running.exclude(card_level=CardLevel.NONE)))
+    return qs.filter(Exists(running.filter(card_level=level)))
+
+
 def filter_events(qs: QuerySet, f: QueueFilters, now: datetime) -> QuerySet:
     if f.state:
         qs = qs.filter(state__in=f.state)
     if f.category:
         qs = qs.filter(Q(category_id=f.category) | Q(category__parent_id=f.category))
+    if f.region:
+        low, high = _region_range(f.region)
+        qs = qs.filter(region_code__gte=low, region_code__lte=high)
+    if f.grid:
+        qs = qs.filter(grid__code=f.grid)
+    if f.unit:
+        qs = qs.filter(current_unit_id=f.unit)
+    if f.channel:
+        qs = qs.filter(channel__in=f.channel)
     if f.priority:
         qs = qs.filter(priority__in=f.priority)
-    if f.overdue:
-        qs = qs.filter(_running_overdue(now))
+    if f.overdue is not None:
+        overdue = _running_overdue(now)
+        qs = qs.filter(overdue if f.overdue else ~overdue)
     if f.card_level:
-        running = Clock.objects.filter(event=OuterRef("pk"), stopped_at__isnull=True)
-        qs = qs.filter(Exists(running.filter(card_level=f.card_level)))
+        qs = _card_filter(qs, f.card_level)
     tz = timezone.get_current_timezone()
     if f.created_from:
         qs = qs.filter(created_at__gte=datetime.combine(f.created_from, time.min, tzinfo=tz))
@@ -214,7 +247,7 @@ def available_actions(event: Event, user) -> list[ActionSpec]:
             continue
         if not spec.roles or not user.has_role(*spec.roles):
             continue
-        if not any(_holds(h, event, user, parts) for h in spec.holders):
+        if not any(holds(h, event, user, parts) for h in spec.holders):
             continue
         if not _hidden_by_guard(spec, event, user, parts):
             found.append(spec)

@@ -252,7 +252,7 @@ def _check_state(spec: ActionSpec, event: Event, expected_version) -> None:
         )
 
 
-def _holds(holder: Holder, event: Event, actor, parts: list[EventPart]) -> bool:
+def holds(holder: Holder, event: Event, actor, parts: list[EventPart]) -> bool:
     role = HOLDER_ROLES[holder]
     if role is None or not actor.has_role(role):
         return False
@@ -356,7 +356,7 @@ def perform(
         as_reporter = _authorize(spec, event, actor, tracking_code)
         _check_state(spec, event, expected_version)
         parts = list(event.parts.all())
-        if not as_reporter and not any(_holds(h, event, actor, parts) for h in spec.holders):
+        if not as_reporter and not any(holds(h, event, actor, parts) for h in spec.holders):
             raise Forbidden("forbidden", f"该事件当前不由您办理，不能{spec.label}。")
         ctx = Context(
             event=event,

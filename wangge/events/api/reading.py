@@ -1,10 +1,10 @@
 """Reading events: the scoped list with filters and keyset pages, and the detail."""
 
 import base64
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query
@@ -15,6 +15,7 @@ from wangge.api.permissions import STAFF_ROLES, roles
 from wangge.events.api.files import attachment_out
 from wangge.events.api.router import router
 from wangge.events.models import Attachment, Event, TrailEntry
+from wangge.events.queries import QueueFilters, filter_events
 from wangge.events.schemas import (
     MAX_ID,
     EventDetail,
@@ -25,8 +26,6 @@ from wangge.events.schemas import (
     state_label,
 )
 from wangge.events.workflow import ACTIONS
-from wangge.regions.codes import REGION_CODE_LENGTH, prefix_range, significant_prefix
-from wangge.regions.models import Region
 from wangge.supervision.clocks import light_at
 from wangge.supervision.models import CardLevel, Clock
 
@@ -41,52 +40,6 @@ def _visible(user) -> QuerySet:
     return restrict(Event.objects.all(), user, "region_code").select_related(
         "category", "grid", "current_unit"
     )
-
-
-def _region_range(code: str) -> tuple[str, str]:
-    if len(code) == REGION_CODE_LENGTH:
-        region = Region.objects.filter(code=code).first()
-        if region is not None:
-            return prefix_range(significant_prefix(region.code, region.level))
-    return prefix_range(code)
-
-
-def _running(now: datetime) -> Q:
-    return Q(event=OuterRef("pk"), stopped_at__isnull=True, paused_at__isnull=True, due_at__lt=now)
-
-
-def _filter(qs: QuerySet, f: EventFilters, now: datetime) -> QuerySet:
-    if f.state:
-        qs = qs.filter(state__in=f.state)
-    if f.category:
-        qs = qs.filter(Q(category_id=f.category) | Q(category__parent_id=f.category))
-    if f.region:
-        low, high = _region_range(f.region)
-        qs = qs.filter(region_code__gte=low, region_code__lte=high)
-    if f.grid:
-        qs = qs.filter(grid__code=f.grid)
-    if f.unit:
-        qs = qs.filter(current_unit_id=f.unit)
-    if f.channel:
-        qs = qs.filter(channel__in=f.channel)
-    if f.priority:
-        qs = qs.filter(priority__in=f.priority)
-    if f.overdue is not None:
-        overdue = Exists(Clock.objects.filter(_running(now)))
-        qs = qs.filter(overdue if f.overdue else ~overdue)
-    if f.card_level == CardLevel.NONE:
-        carded = Clock.objects.filter(event=OuterRef("pk")).exclude(card_level=CardLevel.NONE)
-        qs = qs.filter(~Exists(carded))
-    elif f.card_level:
-        qs = qs.filter(Exists(Clock.objects.filter(event=OuterRef("pk"), card_level=f.card_level)))
-    tz = timezone.get_current_timezone()
-    if f.created_from:
-        qs = qs.filter(created_at__gte=datetime.combine(f.created_from, time.min, tzinfo=tz))
-    if f.created_to:
-        qs = qs.filter(created_at__lte=datetime.combine(f.created_to, time.max, tzinfo=tz))
-    if f.q:
-        qs = qs.filter(Q(title__icontains=f.q) | Q(description__icontains=f.q))
-    return qs
 
 
 def _encode_cursor(event: Event) -> str:
@@ -154,7 +107,8 @@ def list_events(request: HttpRequest, filters: Query[EventFilters]):
     """Keyset-paginated by (created_at, id) descending: follow `next` to page on; events
     reported meanwhile never shift or repeat rows across pages."""
     now = timezone.now()
-    qs = _filter(_visible(request.auth), filters, now)
+    fields = filters.dict(exclude={"limit", "cursor"})
+    qs = filter_events(_visible(request.auth), QueueFilters(**fields), now)
     count = qs.count()
     page = qs.order_by("-created_at", "-id").prefetch_related(_clocks_prefetch())
     if filters.cursor:

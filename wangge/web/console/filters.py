@@ -60,7 +60,7 @@ def parse(params: QueryDict) -> tuple[str, QueueFilters]:
         state=_states(tab),
         category=_positive(params.get("category", ""), "category"),
         priority=priority,
-        overdue=params.get("overdue") in ("1", "on", "true"),
+        overdue=True if params.get("overdue") in ("1", "on", "true") else None,
         card_level=card,
         q=text,
         created_from=_date(params.get("from", ""), "from"),
