@@ -11,7 +11,8 @@ from datetime import datetime
 
 from wangge.events.choices import State
 from wangge.events.models import Event
-from wangge.events.workflow import ACTIONS
+from wangge.events.schemas import state_label
+from wangge.events.workflow import ACTIONS, action_label
 
 
 @dataclass(frozen=True)
@@ -31,19 +32,16 @@ def find_by_code(code: str) -> Event | None:
     return Event.objects.select_related("category").filter(tracking_code=code).first()
 
 
-def _label(action: str) -> str:
-    spec = ACTIONS.get(action)
-    return spec.label if spec else action
-
-
-def _state_label(state: str) -> str:
-    return str(State(state).label) if state in State.values else state
-
-
 def public_timeline(event: Event) -> list[PublicStep]:
     entries = event.trail.order_by("sequence").only("action", "to_state", "created_at")
     return [
-        PublicStep(e.action, _label(e.action), e.to_state, _state_label(e.to_state), e.created_at)
+        PublicStep(
+            action=e.action,
+            label=action_label(e.action),
+            state=e.to_state,
+            state_label=state_label(e.to_state),
+            at=e.created_at,
+        )
         for e in entries
     ]
 

@@ -421,6 +421,13 @@ _SPECS = [
 ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in _SPECS}
 
 
+def action_label(action: str) -> str:
+    """The action's Chinese label; a name the table does not know (e.g. the sweep's
+    "supervise") is shown as is."""
+    spec = ACTIONS.get(action)
+    return spec.label if spec else action
+
+
 CHECKS = [
     "## How `perform` decides",
     "",

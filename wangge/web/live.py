@@ -18,7 +18,7 @@ from django.http import HttpRequest, StreamingHttpResponse
 from wangge.events.models import TrailEntry
 from wangge.events.queries import changes_since, is_emergency, latest_trail_id
 from wangge.events.schemas import state_label
-from wangge.events.workflow import ACTIONS
+from wangge.events.workflow import action_label
 
 POLL_SECONDS = 2.0
 MAX_SECONDS = 25.0
@@ -37,7 +37,6 @@ def cursor_from(request: HttpRequest) -> int:
 def message(entry: TrailEntry) -> dict:
     """What a page needs to react; built for textContent, never HTML."""
     event = entry.event
-    spec = ACTIONS.get(entry.action)
     return {
         "id": event.pk,
         "tracking_code": event.tracking_code,
@@ -46,7 +45,7 @@ def message(entry: TrailEntry) -> dict:
         "state_label": state_label(event.state),
         "priority": event.priority,
         "action": entry.action,
-        "action_label": spec.label if spec else entry.action,
+        "action_label": action_label(entry.action),
         "new": entry.action == "report",
         "emergency": is_emergency(event),
     }

@@ -6,6 +6,7 @@ before the event's row is locked and stored in the action's transaction, attache
 action's trail entry, so a refused photo leaves no action and a refused action no photo.
 """
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from django.db import transaction
@@ -16,7 +17,7 @@ from wangge.api.errors import NotFound
 from wangge.api.permissions import public, roles
 from wangge.events.api.files import TrackProgressOut, attachment_out, public_photos
 from wangge.events.api.forms import PHOTOS_FIELD, JsonOrForm, check_file_fields
-from wangge.events.api.reading import action_label, trail_out
+from wangge.events.api.reading import trail_out
 from wangge.events.api.router import router
 from wangge.events.attachments import check_uploads, save_checked
 from wangge.events.models import Event
@@ -30,6 +31,7 @@ from wangge.events.schemas import (
     state_label,
 )
 from wangge.events.services import perform
+from wangge.events.tracking import find_by_code, public_timeline
 from wangge.events.workflow import ACTIONS, ActionSpec
 
 # 核实 (the grid worker on site), 反馈 (the department's result), 核查 (the check on site).
@@ -166,10 +168,7 @@ for _spec in ACTIONS.values():
 
 
 def _tracked(tracking_code: str) -> Event:
-    code = tracking_code.strip().upper()
-    event = None
-    if 4 <= len(code) <= 24 and code.isascii() and code.isalnum():
-        event = Event.objects.select_related("category").filter(tracking_code=code).first()
+    event = find_by_code(tracking_code)
     if event is None:
         raise NotFound("tracking_not_found", "查询码不存在，请核对后重试。")
     return event
@@ -188,7 +187,6 @@ def track(request, tracking_code: str):
     or contact data."""
     check_rate(request, "public_track")
     event = _tracked(tracking_code)
-    entries = event.trail.order_by("sequence").only("action", "to_state", "created_at")
     return {
         "tracking_code": event.tracking_code,
         "state": event.state,
@@ -197,15 +195,6 @@ def track(request, tracking_code: str):
         "created_at": event.created_at,
         "closed_at": event.closed_at,
         "rating": event.rating,
-        "timeline": [
-            {
-                "action": t.action,
-                "label": action_label(t.action),
-                "state": t.to_state,
-                "state_label": state_label(t.to_state),
-                "at": t.created_at,
-            }
-            for t in entries
-        ],
+        "timeline": [asdict(step) for step in public_timeline(event)],
         "photos": public_photos(event),
     }

@@ -25,7 +25,7 @@ from wangge.events.schemas import (
     mask_phone,
     state_label,
 )
-from wangge.events.workflow import ACTIONS
+from wangge.events.workflow import action_label
 from wangge.supervision.clocks import light_at
 from wangge.supervision.models import CardLevel, Clock
 
@@ -121,11 +121,6 @@ def list_events(request: HttpRequest, filters: Query[EventFilters]):
         params["cursor"] = _encode_cursor(rows[-1])
         following = f"{request.path}?{params.urlencode()}"
     return {"count": count, "next": following, "results": [_row(e, now) for e in rows]}
-
-
-def action_label(action: str) -> str:
-    spec = ACTIONS.get(action)
-    return spec.label if spec else action
 
 
 def _person(user) -> str | None:
