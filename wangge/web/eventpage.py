@@ -7,7 +7,7 @@ An event outside the user's scope is a 404, as in the API.
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -109,20 +109,3 @@ def act(request: HttpRequest, event_id: int, action: str, section: str, template
         return render(request, template, page, status=error.status)
     messages.success(request, _("已%(action)s。") % {"action": _(spec.label)})
     return redirect(reverse(f"web:{section}_event", args=[event.pk]))
-
-
-def photo(request: HttpRequest, attachment_id: int, variant: str) -> HttpResponse:
-    """A photo of an event in the user's scope; the original (with EXIF) for staff only."""
-    item = Attachment.objects.select_related("event").filter(pk=attachment_id).first()
-    if item is None or event_for(request.user, item.event_id) is None:
-        raise Http404(_("照片不存在或不在您的管辖范围内。"))
-    if variant == "thumb" and item.thumbnail:
-        stored = item.thumbnail
-        content_type = "image/png" if stored.name.endswith(".png") else "image/jpeg"
-    else:
-        stored, content_type = item.file, item.content_type
-    with stored.open("rb") as handle:
-        response = HttpResponse(handle.read(), content_type=content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

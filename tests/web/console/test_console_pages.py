@@ -225,7 +225,9 @@ def test_script_in_a_report_is_shown_as_text(cast, client, report, dispatched):
 # ---------------------------------------------------------------- photos
 
 
-def test_photos_are_served_in_scope_only(cast, client, dispatched):
+def test_event_pages_show_photos_through_the_scoped_download_endpoints(
+    cast, client, dispatched
+):
     event = dispatched()
     handler = cast["department_handler"]
     client.force_login(handler)
@@ -237,14 +239,16 @@ def test_photos_are_served_in_scope_only(cast, client, dispatched):
         {"version": event.version, "result": "已清理", "photos": photo},
     )
     item = Attachment.objects.get(event=event)
-    for variant in ("thumb", "original"):
-        path = f"/console/photos/{item.pk}/{variant}/"
+    original = f"/api/events/{event.pk}/attachments/{item.pk}"
+    page = _get(client, cast["township_1_operator"], f"/console/events/{event.pk}/")
+    html = page.content.decode()
+    assert f'href="{original}"' in html and f'src="{original}/thumbnail"' in html
+    for path in (original, original + "/thumbnail"):
         response = _get(client, cast["township_1_operator"], path)
         assert response.status_code == 200 and response["Content-Type"].startswith("image/")
         assert _get(client, cast["township_2_operator"], path).status_code == 404
-        assert _get(client, cast["grid_worker_1"], path).status_code == 403
+        assert _get(client, cast["citizen"], path).status_code == 403
         assert _get(client, cast["department_handler"], path).status_code == 200
-    assert _get(client, cast["county_operator"], "/console/photos/99999/thumb/").status_code == 404
 
 
 def test_event_list_rows_are_counted_in_a_constant_number_of_queries(

@@ -11,5 +11,4 @@ urlpatterns = [
     path("board/columns/", views.board_columns, name="console_board_columns"),
     path("map/", views.map_page, name="console_map"),
     path("live/", views.live, name="console_live"),
-    path("photos/<int:attachment_id>/<slug:variant>/", views.photo, name="console_photo"),
 ]

@@ -138,8 +138,3 @@ def live(request: HttpRequest) -> HttpResponse:
     """Server-sent events: every report and action on events in the operator's scope."""
     user = request.user
     return sse_response(request, lambda: visible_trail(user))
-
-
-@staff_page(Role.OPERATOR, Role.DEPARTMENT_HANDLER, Role.LEADER)
-def photo(request: HttpRequest, attachment_id: int, variant: str) -> HttpResponse:
-    return eventpage.photo(request, attachment_id, variant)
