@@ -13,6 +13,7 @@ from wangge.basedata.api.common import RecordOut, RecordPage, ValuesIn, category
 from wangge.basedata.api.router import router
 from wangge.basedata.categories import all_categories, custom_category
 from wangge.basedata.fields import MASKED
+from wangge.basedata.queries import filter_records
 
 MAX_PAGE_SIZE = 200
 
@@ -157,20 +158,7 @@ def list_records(request, category: str, query: Query[ListQuery]):
     cat = category_or_404(category)
     if not 1 <= query.page_size <= MAX_PAGE_SIZE or query.page < 1:
         raise ApiError("invalid_page", f"page ≥ 1，page_size 应在 1～{MAX_PAGE_SIZE} 之间。")
-    qs = services.visible(cat, request.auth)
-    if query.grid:
-        qs = qs.filter(grid__code=query.grid)
-    if query.house:
-        if cat.model is not m.Person:
-            raise ApiError("invalid_filter", "只有实有人口可按房屋筛选。")
-        qs = qs.filter(house__code=query.house)
-    if query.q and cat.custom is None:
-        specs = cat.specs
-        text_field = next(
-            (n for n in ("name", "title", "school_name", "address") if n in specs), None
-        )
-        if text_field:
-            qs = qs.filter(**{f"{text_field}__contains": query.q})
+    qs = filter_records(cat, request.auth, grid=query.grid, house=query.house, q=query.q)
     start = (query.page - 1) * query.page_size
     rows = list(qs.order_by("id")[start : start + query.page_size])
     return {"count": qs.count(), "results": [services.record_out(cat, r) for r in rows]}
