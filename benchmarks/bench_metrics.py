@@ -7,8 +7,10 @@ var/bench_metrics.sqlite3 so that the development database is left alone. The da
 (90 days, one county, 8 townships, 40 villages, 160 grids) is generated once with
 bulk inserts of 10,000 rows into an empty database and kept for later runs (drop the
 database to regenerate it).
-Prints the median of 5 timed runs of compute_metrics for the county and one township
-in October 2026, beside a bare COUNT(*) of the same month and region.
+Rebuilds the daily rollup (timed), then prints for the county and one township, in
+October and September 2026, the median of 5 timed runs of compute_metrics through the
+rollup, the same through the per-event queries (the two must agree, or the script
+stops), and a bare COUNT(*) of the same month and region.
 """
 
 import argparse
@@ -36,7 +38,14 @@ from django.db import connection, transaction  # noqa: E402
 from shapely.geometry import box  # noqa: E402
 
 from wangge.accounts.models import OrgUnit, Role, RoleGrant, UnitKind, User  # noqa: E402
-from wangge.assessment.metrics import compute_metrics, region_prefix  # noqa: E402
+from wangge.assessment.metrics import (  # noqa: E402
+    Period,
+    Subject,
+    build_rollup,
+    metrics_for_subject,
+    region_prefix,
+)
+from wangge.assessment.models import MetricsDay  # noqa: E402
 from wangge.events.choices import Channel, PartRole, Rating, State, Step  # noqa: E402
 from wangge.events.facts import refresh_facts  # noqa: E402
 from wangge.events.models import Category, Event, EventPart, TrailEntry  # noqa: E402
@@ -54,6 +63,7 @@ BATCH = 10_000
 FIRST_DAY = datetime(2026, 8, 2, tzinfo=TZ)
 DAYS = 91
 MONTH = (date(2026, 10, 1), date(2026, 10, 31))
+PREVIOUS_MONTH = (date(2026, 9, 1), date(2026, 9, 30))
 rng = random.Random(20261124)
 
 
@@ -369,14 +379,11 @@ def median_ms(fn, runs: int = 5) -> float:
     return statistics.median(times)
 
 
-def bare_count(code: str) -> int:
+def bare_count(code: str, period: Period) -> int:
     low, high = prefix_range(region_prefix(code))
-    start = datetime(2026, 10, 1, tzinfo=TZ)
+    start, end = period.bounds
     return Event.objects.filter(
-        region_code__gte=low,
-        region_code__lte=high,
-        created_at__gte=start,
-        created_at__lt=datetime(2026, 11, 1, tzinfo=TZ),
+        region_code__gte=low, region_code__lte=high, created_at__gte=start, created_at__lt=end
     ).count()
 
 
@@ -395,20 +402,32 @@ def main() -> None:
 
 
 def measure() -> None:
+    started = time.perf_counter()
+    build_rollup()
+    days = MetricsDay.objects.count()
+    print(f"rollup rebuilt in {time.perf_counter() - started:.1f} s: {days:,} day-village rows")
     township = "211421100000"
-    for label, code in (("county", COUNTY), ("township", township)):
-        metrics = compute_metrics(period_start=MONTH[0], period_end=MONTH[1], region_code=code)
-        service = median_ms(
-            lambda code=code: compute_metrics(
-                period_start=MONTH[0], period_end=MONTH[1], region_code=code
-            )
-        )
-        baseline = median_ms(lambda code=code: bare_count(code))
-        print(
-            f"{label:8} {code}: received {metrics.received:,}, due {metrics.due:,}, "
-            f"closure {metrics.closure_rate}, on time {metrics.on_time_closure_rate}; "
-            f"compute_metrics median {service:.0f} ms; bare COUNT(*) median {baseline:.0f} ms"
-        )
+    for month in (MONTH, PREVIOUS_MONTH):
+        for label, code in (("county", COUNTY), ("township", township)):
+            measure_one(label, code, Period(*month))
+
+
+def measure_one(label: str, code: str, period: Period) -> None:
+    """The rollup path beside the per-event queries it replaces and a bare COUNT(*)."""
+    subject = Subject(code_prefix=region_prefix(code))
+    rolled = metrics_for_subject(subject, period)
+    per_event = metrics_for_subject(subject, period, use_rollup=False)
+    if rolled != per_event:
+        raise SystemExit(f"rollup and per-event figures differ for {code} {period}")
+    service = median_ms(lambda: metrics_for_subject(subject, period))
+    old = median_ms(lambda: metrics_for_subject(subject, period, use_rollup=False))
+    baseline = median_ms(lambda: bare_count(code, period))
+    print(
+        f"{label:8} {code} {period.start:%Y-%m}: received {rolled.received:,}, "
+        f"due {rolled.due:,}, closure {rolled.closure_rate}, on time "
+        f"{rolled.on_time_closure_rate} (rollup and per-event agree); compute_metrics median "
+        f"{service:.0f} ms (per-event {old:.0f} ms); bare COUNT(*) median {baseline:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ app.conf.update(
     timezone="Asia/Shanghai",
     beat_schedule={
         "supervision-sweep": {"task": "wangge.supervision.sweep", "schedule": 60.0},
+        "metrics-rollup": {"task": "wangge.assessment.refresh_rollup", "schedule": 60.0},
     },
 )
-app.autodiscover_tasks(["wangge.supervision"])
+app.autodiscover_tasks(["wangge.supervision", "wangge.assessment"])

@@ -13,10 +13,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from wangge.accounts.models import OrgUnit, UnitKind, User
+from wangge.assessment.rollup import FLOW_ACTIONS, NOT_CASES, period_sums, rebuild, refresh
 from wangge.basedata.subrecords import MediationCounts, mediation_counts
 from wangge.events.choices import SATISFIED_RATINGS, Channel, PartRole, State
 from wangge.events.facts import unmet_clocks
@@ -27,8 +28,6 @@ from wangge.supervision.models import CardLevel, Clock
 
 RATE_PLACES = Decimal("0.0001")
 
-# Events that never became cases: they are counted, but never due for closure.
-NOT_CASES = (State.REJECTED, State.MERGED, State.WITHDRAWN)
 # States in which a case is still being worked; suspended and shelved cases are not
 # due while their clocks stand still (see docs/METRICS.md).
 WORKING_STATES = (
@@ -38,7 +37,23 @@ WORKING_STATES = (
     State.HANDLING,
     State.SUBMITTED,
 )
-FLOW_ACTIONS = {"dispatched": "dispatch", "returned": "return", "shelved": "approve_shelve"}
+ROLLED_UP_FLOW = (
+    "received",
+    "accepted",
+    "rejected",
+    "merged",
+    "withdrawn",
+    "self_handled",
+    "hotline_cases",
+)
+ROLLED_UP_CLOSURES = (
+    "closed",
+    "evaluated",
+    "satisfied",
+    "dispute_closed",
+    "reworked",
+    "extended",
+)
 
 
 def rate(numerator: int, denominator: int) -> Decimal | None:
@@ -89,6 +104,11 @@ class Subject:
     code_prefix: str | None = None
     department_id: int | None = None
     reporter_id: int | None = None
+
+    @property
+    def is_region(self) -> bool:
+        """A region subtree, or everything: what the daily rollup can answer."""
+        return self.department_id is None and self.reporter_id is None
 
     def events(self, via: str = "") -> Q:
         """The subject's events, as a filter on Event reached through `via`."""
@@ -212,6 +232,16 @@ def dispute_category_ids() -> list[int]:
     return sorted(found)
 
 
+def build_rollup() -> None:
+    """Count the daily rollup afresh; the demo, bulk loads and `wangge metrics-rollup` call it."""
+    rebuild(dispute_category_ids())
+
+
+def refresh_rollup() -> bool:
+    """Read the trail entries the rollup has not read yet (the background worker's tick)."""
+    return refresh(dispute_category_ids())
+
+
 def _between(field: str, start: datetime, end: datetime) -> Q:
     return Q(**{f"{field}__gte": start, f"{field}__lt": end})
 
@@ -322,6 +352,78 @@ def _trail_counts(subject: Subject, start: datetime, end: datetime) -> dict[str,
     )
 
 
+def _lapsed_clock(start: datetime, end: datetime) -> Exists:
+    """The event has an unmet clock whose deadline in the period has lapsed (see above)."""
+    due_in_period = _between("due_at", start, end)
+    lapsed = _between("due_at", start, min(end, timezone.now())) | (
+        due_in_period & ~Q(card_level=CardLevel.NONE)
+    )
+    clocks = Clock.objects.filter(event_id=OuterRef("pk")).filter(unmet_clocks())
+    return Exists(clocks.filter(lapsed))
+
+
+def _left_open_counts(
+    subject: Subject, start: datetime, end: datetime, disputes: list[int]
+) -> dict[str, int]:
+    """A region subject's cases left open past a deadline, found from the events open at
+    the period's end (working now, or closed after it) rather than from every unmet clock
+    due in the period, most of which belong to events closed within it."""
+    dispute = Q(category_id__in=disputes)
+    open_events = Event.objects.filter(subject.events(), accepted_at__isnull=False)
+    working = open_events.filter(state__in=WORKING_STATES).filter(_lapsed_clock(start, end))
+    counts = working.aggregate(
+        left_open=Count("pk"),
+        left_open_submitted=Count("pk", filter=Q(state=State.SUBMITTED)),
+        dispute_left_open=Count("pk", filter=dispute),
+    )
+    closed_after = open_events.filter(state=State.CLOSED, closed_at__gte=end)
+    later = closed_after.filter(_lapsed_clock(start, end)).aggregate(
+        left_open=Count("pk"), dispute_left_open=Count("pk", filter=dispute)
+    )
+    counts["left_open"] += later["left_open"]
+    counts["dispute_left_open"] += later["dispute_left_open"]
+    return counts
+
+
+def _first_calls_closed_after(subject: Subject, start: datetime, end: datetime) -> int:
+    """Hotline cases of the period closed unrouted, but only after the period ended."""
+    return (
+        Event.objects.filter(subject.events(), _between("created_at", start, end))
+        .filter(channel=Channel.HOTLINE, state=State.CLOSED, routed=False, closed_at__gte=end)
+        .count()
+    )
+
+
+def _rolled_up_counts(
+    subject: Subject, period: Period, disputes: list[int]
+) -> tuple[dict[str, int], ...]:
+    """The four count groups of a region subject, from the daily rollup plus the parts
+    that depend on the period's end (wangge/assessment/rollup.py)."""
+    start, end = period.bounds
+    sums = period_sums(subject.code_prefix, period.start, period.end)
+    first_calls = sums["hotline_closed_unrouted"] - _first_calls_closed_after(subject, start, end)
+    flow = {name: sums[name] for name in ROLLED_UP_FLOW}
+    flow["hotline_first_call_resolved"] = first_calls
+    closed = {name: sums[name] for name in ROLLED_UP_CLOSURES}
+    closed["late_closed"] = sums["closed_late"]
+    clocks = _left_open_counts(subject, start, end, disputes)
+    clocks.update(yellow_cards=sums["yellow_cards"], red_cards=sums["red_cards"])
+    trail = {name: sums[name] for name in FLOW_ACTIONS}
+    return flow, closed, clocks, trail
+
+
+def _per_event_counts(
+    subject: Subject, period: Period, disputes: list[int]
+) -> tuple[dict[str, int], ...]:
+    start, end = period.bounds
+    return (
+        _flow_counts(subject, start, end),
+        _closed_counts(subject, start, end, disputes),
+        _clock_counts(subject, start, end, disputes),
+        _trail_counts(subject, start, end),
+    )
+
+
 def _verified_count(subject: Subject, start: datetime, end: datetime) -> int:
     if subject.reporter_id is None:
         return 0
@@ -370,15 +472,18 @@ def _visits(subject: Subject, period: Period) -> tuple[int, int]:
     return counts.visits_done, counts.visits_overdue
 
 
-def metrics_for_subject(subject: Subject, period: Period) -> UnitMetrics:
+def metrics_for_subject(
+    subject: Subject, period: Period, *, use_rollup: bool = True
+) -> UnitMetrics:
+    """The figures of one subject; a region subject reads the daily rollup once it has
+    been built, everything else (and `use_rollup=False`) the per-event queries."""
     start, end = period.bounds
     disputes = dispute_category_ids()
     with transaction.atomic():
         _without_jit()
-        flow = _flow_counts(subject, start, end)
-        closed = _closed_counts(subject, start, end, disputes)
-        clocks = _clock_counts(subject, start, end, disputes)
-        trail = _trail_counts(subject, start, end)
+        rolled_up = use_rollup and subject.is_region and refresh(disputes)
+        counts = _rolled_up_counts if rolled_up else _per_event_counts
+        flow, closed, clocks, trail = counts(subject, period, disputes)
         mediations = _mediations(subject, period)
         visits_done, visits_overdue = _visits(subject, period)
     late_closed = closed.get("late_closed", clocks.get("late_closed"))

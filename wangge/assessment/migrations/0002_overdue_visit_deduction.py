@@ -6,15 +6,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessment', '0001_initial'),
+        ("assessment", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='scoringrule',
-            name='overdue_visit',
-            field=models.DecimalField(decimal_places=2, default=Decimal('1'), max_digits=6, verbose_name='每次逾期走访扣分'),
+            model_name="scoringrule",
+            name="overdue_visit",
+            field=models.DecimalField(
+                decimal_places=2,
+                default=Decimal("1"),
+                max_digits=6,
+                verbose_name="每次逾期走访扣分",
+            ),
         ),
     ]

@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import ProtectedError
 
+from wangge.assessment.metrics import build_rollup
 from wangge.demo.builder import build_demo, check_grid_count, demo_exists, login_table
 from wangge.demo.catalogue import DEFAULT_GRIDS, DEMO_PASSWORD
 from wangge.demo.events import DEFAULT_EVENTS, MAX_EVENTS, load_demo_events
@@ -57,6 +58,7 @@ class Command(BaseCommand):
         """After the grids are committed, so the location service sees them."""
         started = time.perf_counter()
         states = load_demo_events(count)
+        build_rollup()
         summary = "、".join(f"{State(s).label} {n}" for s, n in sorted(states.items()))
         self.stdout.write(
             self.style.SUCCESS(

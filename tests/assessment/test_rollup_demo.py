@@ -1,0 +1,52 @@
+"""The daily rollup of the demo, whose events the workflow made, equals the per-event figures."""
+
+import io
+import random
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from tests.assessment.test_rollup import assert_agree, periods
+from wangge.assessment.metrics import Period, Subject, region_prefix
+from wangge.assessment.models import MetricsDay
+from wangge.demo.events import demo_events
+from wangge.regions.locate import VERSION_KEY
+from wangge.supervision.sweep import run_sweep
+
+
+@pytest.fixture(scope="module")
+def demo_db(django_db_setup, django_db_blocker):
+    """A small demo (its events made by the workflow, rollup built), rolled back at the end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        cache.set(VERSION_KEY, f"test-{uuid.uuid4()}", timeout=None)
+        call_command("demo", grids=60, events=150, stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+def demo_subjects() -> list[Subject]:
+    codes = sorted(set(demo_events().values_list("region_code", flat=True)))
+    townships = sorted({code[:9] for code in codes})
+    subjects = [Subject(), Subject(code_prefix="211421")]
+    subjects += [Subject(code_prefix=t) for t in townships[:4]]
+    subjects += [Subject(code_prefix=region_prefix(c)) for c in codes[:4]]
+    return subjects
+
+
+def demo_periods() -> list[Period]:
+    today = timezone.localdate()
+    spans = periods(today - timedelta(days=95), today, random.Random(11), extra=6)
+    return [*spans, Period(today, today), Period(today - timedelta(days=6), today)]
+
+
+def test_the_demo_rollup_equals_the_per_event_figures(demo_db, db):
+    """The demo's events come from the workflow; the sweep then cards the late ones."""
+    assert MetricsDay.objects.exists()
+    assert assert_agree(demo_subjects(), demo_periods()) > 100
+    assert sum(run_sweep(timezone.now() + timedelta(days=3)).cards.values()) > 0
+    assert assert_agree(demo_subjects(), demo_periods()) > 100
