@@ -246,6 +246,16 @@ def plan_event(n: int, grids, centres, categories, workers) -> dict:
     }
 
 
+def event_copies(event: dict) -> dict:
+    """The copies of its event a clock carries (what the workflow keeps in step)."""
+    return {
+        "event_state": event["state"],
+        "event_closed_at": event["closed_at"],
+        "event_accepted": event["accepted_at"] is not None,
+        "event_category_id": event["category_id"],
+    }
+
+
 def children_of(events: list[dict], centres, departments, next_hash):
     clocks, parts, trail = [], [], []
     for event in events:
@@ -257,6 +267,7 @@ def children_of(events: list[dict], centres, departments, next_hash):
         )
         clocks.append(
             {
+                **event_copies(event),
                 "event_id": pk,
                 "region_code": event["region_code"],
                 "step": Step.ACCEPT,
@@ -281,6 +292,7 @@ def children_of(events: list[dict], centres, departments, next_hash):
             event["closed_late"] = closed is not None
         clocks.append(
             {
+                **event_copies(event),
                 "event_id": pk,
                 "region_code": event["region_code"],
                 "step": Step.HANDLE,

@@ -29,7 +29,7 @@ from wangge.assessment.models import MetricsDay, MetricsRepeat
 from wangge.events.choices import Channel, Rating, State, Step
 from wangge.events.models import Category
 from wangge.events.services import perform
-from wangge.supervision.models import CardLevel
+from wangge.supervision.models import CardLevel, Clock
 from wangge.supervision.sweep import run_sweep
 
 STATES = [State.CLOSED] * 6 + [
@@ -209,6 +209,8 @@ def test_workflow_changes_after_the_build_are_read_by_a_refresh(
     loop.to_handling(left)
     assert sum(run_sweep(at_hours(24 * 12)).cards.values()) > 0
 
+    assert clock_copies_out_of_step() == []
+
     march = [Period(date(2026, 3, d), date(2026, 3, d2)) for d, d2 in ((1, 31), (2, 2), (3, 9))]
     county = Subject(code_prefix=region_prefix(COUNTY))
     rolled, per_event = both_ways(county, march[0])
@@ -217,3 +219,16 @@ def test_workflow_changes_after_the_build_are_read_by_a_refresh(
     assert (rolled["closed"], rolled["dispatched"], rolled["returned"]) == (3, 5, 1)
     assert rolled["yellow_cards"] + rolled["red_cards"] > 0
     assert assert_agree([county, Subject(code_prefix=region_prefix(VILLAGE_1))], march) > 20
+
+
+def clock_copies_out_of_step() -> list[int]:
+    """Clocks whose copies of their event's state, closure, acceptance or category differ."""
+    wrong = []
+    for clock in Clock.objects.select_related("event"):
+        event = clock.event
+        copies = (clock.event_state, clock.event_closed_at, clock.event_accepted)
+        if copies != (event.state, event.closed_at, event.accepted_at is not None):
+            wrong.append(clock.pk)
+        elif clock.event_category_id != event.category_id:
+            wrong.append(clock.pk)
+    return wrong

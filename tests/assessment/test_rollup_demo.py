@@ -11,11 +11,12 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from tests.assessment.test_rollup import assert_agree, periods
+from tests.assessment.test_rollup import assert_agree, clock_copies_out_of_step, periods
 from wangge.assessment.metrics import Period, Subject, region_prefix
 from wangge.assessment.models import MetricsDay
 from wangge.demo.events import demo_events
 from wangge.regions.locate import VERSION_KEY
+from wangge.supervision.models import Clock
 from wangge.supervision.sweep import run_sweep
 
 
@@ -47,6 +48,7 @@ def demo_periods() -> list[Period]:
 def test_the_demo_rollup_equals_the_per_event_figures(demo_db, db):
     """The demo's events come from the workflow; the sweep then cards the late ones."""
     assert MetricsDay.objects.exists()
+    assert Clock.objects.exists() and clock_copies_out_of_step() == []
     assert assert_agree(demo_subjects(), demo_periods()) > 100
     assert sum(run_sweep(timezone.now() + timedelta(days=3)).cards.values()) > 0
     assert assert_agree(demo_subjects(), demo_periods()) > 100

@@ -13,13 +13,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from wangge.accounts.models import OrgUnit, UnitKind, User
 from wangge.assessment.rollup import FLOW_ACTIONS, NOT_CASES, period_sums, rebuild, refresh
 from wangge.basedata.subrecords import MediationCounts, mediation_counts
-from wangge.events.choices import SATISFIED_RATINGS, Channel, PartRole, State
+from wangge.events.choices import SATISFIED_RATINGS, WORKING_STATES, Channel, PartRole, State
 from wangge.events.facts import unmet_clocks
 from wangge.events.models import Category, Event, TrailEntry
 from wangge.fieldwork.metrics import visit_counts
@@ -28,15 +28,6 @@ from wangge.supervision.models import CardLevel, Clock
 
 RATE_PLACES = Decimal("0.0001")
 
-# States in which a case is still being worked; suspended and shelved cases are not
-# due while their clocks stand still (see docs/METRICS.md).
-WORKING_STATES = (
-    State.ACCEPTED,
-    State.VERIFYING,
-    State.DISPATCHED,
-    State.HANDLING,
-    State.SUBMITTED,
-)
 ROLLED_UP_FLOW = (
     "received",
     "accepted",
@@ -352,37 +343,36 @@ def _trail_counts(subject: Subject, start: datetime, end: datetime) -> dict[str,
     )
 
 
-def _lapsed_clock(start: datetime, end: datetime) -> Exists:
-    """The event has an unmet clock whose deadline in the period has lapsed (see above)."""
+def _left_open_counts(
+    subject: Subject, start: datetime, end: datetime, disputes: list[int]
+) -> dict[str, int]:
+    """A region subject's cases left open past a deadline, from the unmet clocks alone.
+
+    The clocks carry copies of their event's state, closure, acceptance and category
+    (Clock.event_state …, kept by the workflow), so the two halves — events working now,
+    and events closed after the period — are each a range scan of a partial index of
+    unmet clocks (wangge/supervision/models.py), not a join of every unmet clock due in
+    the period to its event (most of those events were closed inside the period).
+    """
     due_in_period = _between("due_at", start, end)
     lapsed = _between("due_at", start, min(end, timezone.now())) | (
         due_in_period & ~Q(card_level=CardLevel.NONE)
     )
-    clocks = Clock.objects.filter(event_id=OuterRef("pk")).filter(unmet_clocks())
-    return Exists(clocks.filter(lapsed))
-
-
-def _left_open_counts(
-    subject: Subject, start: datetime, end: datetime, disputes: list[int]
-) -> dict[str, int]:
-    """A region subject's cases left open past a deadline, found from the events open at
-    the period's end (working now, or closed after it) rather than from every unmet clock
-    due in the period, most of which belong to events closed within it."""
-    dispute = Q(category_id__in=disputes)
-    open_events = Event.objects.filter(subject.events(), accepted_at__isnull=False)
-    working = open_events.filter(state__in=WORKING_STATES).filter(_lapsed_clock(start, end))
-    counts = working.aggregate(
-        left_open=Count("pk"),
-        left_open_submitted=Count("pk", filter=Q(state=State.SUBMITTED)),
-        dispute_left_open=Count("pk", filter=dispute),
+    clocks = Clock.objects.filter(subject.copies(), unmet_clocks(), lapsed, event_accepted=True)
+    dispute = Q(event_category_id__in=disputes)
+    working = clocks.filter(event_state__in=WORKING_STATES).aggregate(
+        left_open=Count("event_id", distinct=True),
+        left_open_submitted=Count("event_id", distinct=True, filter=Q(event_state=State.SUBMITTED)),
+        dispute_left_open=Count("event_id", distinct=True, filter=dispute),
     )
-    closed_after = open_events.filter(state=State.CLOSED, closed_at__gte=end)
-    later = closed_after.filter(_lapsed_clock(start, end)).aggregate(
-        left_open=Count("pk"), dispute_left_open=Count("pk", filter=dispute)
+    closed_after = clocks.filter(event_state=State.CLOSED, event_closed_at__gte=end)
+    later = closed_after.aggregate(
+        left_open=Count("event_id", distinct=True),
+        dispute_left_open=Count("event_id", distinct=True, filter=dispute),
     )
-    counts["left_open"] += later["left_open"]
-    counts["dispute_left_open"] += later["dispute_left_open"]
-    return counts
+    working["left_open"] += later["left_open"]
+    working["dispute_left_open"] += later["dispute_left_open"]
+    return working
 
 
 def _first_calls_closed_after(subject: Subject, start: datetime, end: datetime) -> int:

@@ -65,6 +65,17 @@ class State(models.TextChoices):
     SHELVED = "shelved", _("已挂账")
 
 
+# States in which a case is still being worked; suspended and shelved cases are not
+# due while their clocks stand still (see docs/METRICS.md).
+WORKING_STATES = (
+    State.ACCEPTED,
+    State.VERIFYING,
+    State.DISPATCHED,
+    State.HANDLING,
+    State.SUBMITTED,
+)
+
+
 class PartRole(models.TextChoices):
     LEAD = "lead", _("主办")
     ASSIST = "assist", _("协同")

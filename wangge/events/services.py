@@ -29,6 +29,7 @@ from wangge.events.workflow import ACTIONS, HOLDER_ROLES, ActionSpec, FieldKind,
 from wangge.regions.codes import REGION_CODE_LENGTH
 from wangge.regions.locate import GridHit, LocationError, locate, parse_crs
 from wangge.regions.models import Grid
+from wangge.supervision.clocks import sync_event_copies
 
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out over the phone
 TRACKING_LENGTH = 12  # 31**12 ≈ 2**59: not guessable, short enough to type
@@ -379,6 +380,7 @@ def perform(
         event.state = ctx.to_state
         event.version += 1
         event.updated_at = now
+        sync_event_copies(event)
         entry = append_entry(
             event,
             action=action,

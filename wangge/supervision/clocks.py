@@ -110,6 +110,16 @@ def stop_clocks(event: Event, now: datetime) -> None:
     )
 
 
+def sync_event_copies(event: Event) -> None:
+    """Bring the event copies on its clocks up to the event: `perform` calls it after every
+    action, in the action's transaction (see Clock.event_state)."""
+    Clock.objects.filter(event_id=event.pk).update(
+        event_state=event.state,
+        event_closed_at=event.closed_at,
+        event_accepted=event.accepted_at is not None,
+    )
+
+
 def any_unmet(event: Event) -> bool:
     """Whether any clock of the event, of any round, is still running or was stopped late."""
     from wangge.events.facts import unmet_clocks
