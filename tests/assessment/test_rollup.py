@@ -207,16 +207,32 @@ def test_workflow_changes_after_the_build_are_read_by_a_refresh(
     perform(rejected.pk, "reject", loop.operator, now=at_hours(4.1), reason="重复上报")
     left = report(now=at_hours(5))
     loop.to_handling(left)
+    # Carded, read into the rollup, then its deadline moved by an extension: the card
+    # leaves the day it was counted on, a day no trail entry names.
+    moved = report(now=at_hours(6))
+    loop.to_handling(moved, accept_at=6.1)
+    assert sum(run_sweep(at_hours(24 * 11)).cards.values()) > 0
+    county = Subject(code_prefix=region_prefix(COUNTY))
+    whole_march = Period(date(2026, 3, 1), date(2026, 3, 31))
+    rolled = both_ways(county, whole_march)[0]
+    assert rolled["yellow_cards"] + rolled["red_cards"] > 0
+    carded = Clock.objects.get(event=moved, step=Step.HANDLE)
+    assert carded.card_level in (CardLevel.YELLOW, CardLevel.RED)
+    carded_day = carded.due_at
+    extension = {"days": 5, "reason": "需协调"}
+    perform(moved.pk, "request_extension", loop.handler, now=at_hours(24 * 11), **extension)
+    perform(moved.pk, "approve_extension", loop.operator, now=at_hours(24 * 11 + 1))
+    assert Clock.objects.get(event=moved, step=Step.HANDLE).due_at.date() > carded_day.date()
     assert sum(run_sweep(at_hours(24 * 12)).cards.values()) > 0
 
     assert clock_copies_out_of_step() == []
 
     march = [Period(date(2026, 3, d), date(2026, 3, d2)) for d, d2 in ((1, 31), (2, 2), (3, 9))]
-    county = Subject(code_prefix=region_prefix(COUNTY))
+    march += [Period(carded_day.date(), carded_day.date())]
     rolled, per_event = both_ways(county, march[0])
     assert rolled == per_event
     # closed: two of the three loops (one was reopened) and the hotline answer
-    assert (rolled["closed"], rolled["dispatched"], rolled["returned"]) == (3, 5, 1)
+    assert (rolled["closed"], rolled["dispatched"], rolled["returned"]) == (3, 6, 1)
     assert rolled["yellow_cards"] + rolled["red_cards"] > 0
     assert assert_agree([county, Subject(code_prefix=region_prefix(VILLAGE_1))], march) > 20
 
@@ -232,3 +248,21 @@ def clock_copies_out_of_step() -> list[int]:
         elif clock.event_category_id != event.category_id:
             wrong.append(clock.pk)
     return wrong
+
+
+def test_a_card_whose_deadline_moved_leaves_its_old_day(build):
+    """An extension moves a carded deadline to a later day; the day it was counted on is
+    named by no trail entry, and must still lose the card."""
+    event = build.event(state=State.HANDLING, created=at("2026-10-01"))
+    clock = build.clock(event, due=at("2026-10-09"), card=CardLevel.YELLOW)
+    build_rollup()
+    county = Subject(code_prefix=region_prefix(COUNTY))
+    old_day = Period(date(2026, 10, 9), date(2026, 10, 9))
+    assert both_ways(county, old_day)[0]["yellow_cards"] == 1
+    clock.due_at = at("2026-10-20")
+    clock.save(update_fields=["due_at"])
+    build.trail(event, "approve_extension", at("2026-10-15"))
+    for period in (old_day, Period(date(2026, 10, 20), date(2026, 10, 20))):
+        rolled, per_event = both_ways(county, period)
+        assert rolled == per_event
+    assert both_ways(county, old_day)[0]["yellow_cards"] == 0

@@ -17,13 +17,15 @@ commit, so an entry can appear below one already read; entries younger than
 Writes that bypass the workflow (fixtures, admin edits) call `rebuild`.
 """
 
+import functools
 import itertools
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -43,24 +45,60 @@ COUNTS = [f.name for f in MetricsDay._meta.fields if f.name not in ("id", "day",
 INSERT_BATCH = 2000
 
 
-class DayRange:
-    """Local days first..last (both included), or every day when both are None."""
+class Days:
+    """A set of local days, or every day when `dates` is None."""
 
-    def __init__(self, first: date | None = None, last: date | None = None):
-        self.first, self.last = first, last
+    def __init__(self, dates: Iterable[date] | None = None):
+        self.dates = None if dates is None else sorted(set(dates))
+
+    @classmethod
+    def span(cls, first: date, last: date) -> "Days":
+        return cls(first + timedelta(days=n) for n in range((last - first).days + 1))
+
+    def __contains__(self, day: date) -> bool:
+        return self.dates is None or day in self._members
+
+    @property
+    def _members(self) -> set[date]:
+        return set(self.dates or ())
+
+    def runs(self) -> list[tuple[date, date]]:
+        """The days as maximal runs of consecutive days."""
+        runs: list[tuple[date, date]] = []
+        for day in self.dates or ():
+            if runs and runs[-1][1] + timedelta(days=1) == day:
+                runs[-1] = (runs[-1][0], day)
+            else:
+                runs.append((day, day))
+        return runs
 
     def instants(self, field: str) -> Q:
-        if self.first is None or self.last is None:
+        """The instants of these days, as a condition on a datetime field."""
+        if self.dates is None:
             return Q()
         tz = timezone.get_current_timezone()
-        start = datetime.combine(self.first, time.min, tz)
-        end = datetime.combine(self.last + timedelta(days=1), time.min, tz)
-        return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+        return _any(
+            Q(
+                **{
+                    f"{field}__gte": datetime.combine(first, time.min, tz),
+                    f"{field}__lt": datetime.combine(last + timedelta(days=1), time.min, tz),
+                }
+            )
+            for first, last in self.runs()
+        )
 
     def days(self, field: str = "day") -> Q:
-        if self.first is None or self.last is None:
+        """These days, as a condition on a date field."""
+        if self.dates is None:
             return Q()
-        return Q(**{f"{field}__gte": self.first, f"{field}__lte": self.last})
+        return _any(
+            Q(**{f"{field}__gte": first, f"{field}__lte": last}) for first, last in self.runs()
+        )
+
+
+def _any(conditions: Iterable[Q]) -> Q:
+    """Any of the conditions; none matches nothing."""
+    return functools.reduce(operator.or_, conditions, Q(pk__in=[]))
 
 
 def _regions(codes: Iterable[str] | None, field: str = "region_code") -> Q:
@@ -72,7 +110,7 @@ def _by_day(qs: QuerySet, field: str, *extra: str) -> QuerySet:
     return qs.annotate(rollup_day=day).values("rollup_day", "region_code", *extra)
 
 
-def _event_counts(codes, days: DayRange) -> Iterable[dict]:
+def _event_counts(codes, days: Days) -> Iterable[dict]:
     events = Event.objects.filter(_regions(codes))
     created = _by_day(events.filter(days.instants("created_at")), "created_at").annotate(
         received=Count("pk"),
@@ -91,7 +129,7 @@ def _event_counts(codes, days: DayRange) -> Iterable[dict]:
     return itertools.chain(created, accepted)
 
 
-def _closure_counts(codes, days: DayRange, disputes: list[int]) -> Iterable[dict]:
+def _closure_counts(codes, days: Days, disputes: list[int]) -> Iterable[dict]:
     closed = Event.objects.filter(_regions(codes), days.instants("closed_at"), state=State.CLOSED)
     return _by_day(closed.filter(closed_at__isnull=False), "closed_at").annotate(
         closed=Count("pk"),
@@ -104,7 +142,7 @@ def _closure_counts(codes, days: DayRange, disputes: list[int]) -> Iterable[dict
     )
 
 
-def _card_counts(codes, days: DayRange) -> Iterable[dict]:
+def _card_counts(codes, days: Days) -> Iterable[dict]:
     carded = Clock.objects.filter(_regions(codes), days.instants("due_at"), unmet_clocks())
     carded = carded.filter(card_level__in=(CardLevel.YELLOW, CardLevel.RED))
     return _by_day(carded, "due_at").annotate(
@@ -113,12 +151,12 @@ def _card_counts(codes, days: DayRange) -> Iterable[dict]:
     )
 
 
-def _flow_entries(codes, days: DayRange) -> QuerySet:
+def _flow_entries(codes, days: Days) -> QuerySet:
     entries = TrailEntry.objects.filter(_regions(codes), days.instants("created_at"))
     return entries.filter(action__in=FLOW_ACTIONS.values())
 
 
-def _trail_counts(codes, days: DayRange) -> Iterable[dict]:
+def _trail_counts(codes, days: Days) -> Iterable[dict]:
     return _by_day(_flow_entries(codes, days), "created_at").annotate(
         **{
             name: Count("event_id", distinct=True, filter=Q(action=action))
@@ -127,7 +165,7 @@ def _trail_counts(codes, days: DayRange) -> Iterable[dict]:
     )
 
 
-def _repeats(codes, days: DayRange) -> list[MetricsRepeat]:
+def _repeats(codes, days: Days) -> list[MetricsRepeat]:
     """Days on which an event repeats an action it had taken on an earlier day."""
     recurring = (
         TrailEntry.objects.filter(
@@ -152,8 +190,7 @@ def _repeats(codes, days: DayRange) -> list[MetricsRepeat]:
     for (_, action), seen in history.items():
         ordered = sorted(seen)
         for (previous, _), (day, region) in itertools.pairwise(ordered):
-            inside = days.first is None or days.first <= day <= days.last
-            if inside and (codes is None or region in codes):
+            if day in days and (codes is None or region in codes):
                 counted[day, previous, region, action] += 1
     return [
         MetricsRepeat(day=day, previous_day=prev, region_code=region, action=action, events=n)
@@ -161,31 +198,79 @@ def _repeats(codes, days: DayRange) -> list[MetricsRepeat]:
     ]
 
 
-def _day_rows(codes, days: DayRange, disputes: list[int]) -> list[MetricsDay]:
-    rows: dict[tuple[date, str], dict[str, int]] = defaultdict(dict)
-    parts = (
-        _event_counts(codes, days),
-        _closure_counts(codes, days, disputes),
-        _card_counts(codes, days),
-        _trail_counts(codes, days),
-    )
+Counted = dict[tuple[date, str], dict[str, int]]
+CARDS = ("yellow_cards", "red_cards")
+
+
+def _counted(parts: Iterable[Iterable[dict]]) -> Counted:
+    rows: Counted = defaultdict(dict)
     for row in itertools.chain(*parts):
         key = (row.pop("rollup_day"), row.pop("region_code"))
         for name, value in row.items():
             rows[key][name] = rows[key].get(name, 0) + value
-    return [
-        MetricsDay(day=day, region_code=region, **counts)
-        for (day, region), counts in rows.items()
-        if any(counts.values())
-    ]
+    return rows
 
 
-def _recompute(codes: set[str] | None, days: DayRange, disputes: list[int]) -> None:
-    """Replace the rollup rows of these villages and days by freshly counted ones."""
+def _without_cards(codes, days: Days, disputes: list[int]) -> Counted:
+    return _counted(
+        (
+            _event_counts(codes, days),
+            _closure_counts(codes, days, disputes),
+            _trail_counts(codes, days),
+        )
+    )
+
+
+def _replace(codes, days: Days, rows: Counted, repeats: list[MetricsRepeat] | None) -> None:
     MetricsDay.objects.filter(_regions(codes), days.days()).delete()
-    MetricsRepeat.objects.filter(_regions(codes), days.days()).delete()
-    MetricsDay.objects.bulk_create(_day_rows(codes, days, disputes), batch_size=INSERT_BATCH)
-    MetricsRepeat.objects.bulk_create(_repeats(codes, days), batch_size=INSERT_BATCH)
+    MetricsDay.objects.bulk_create(
+        [
+            MetricsDay(day=day, region_code=region, **counts)
+            for (day, region), counts in rows.items()
+            if any(counts.values())
+        ],
+        batch_size=INSERT_BATCH,
+    )
+    if repeats is not None:
+        MetricsRepeat.objects.filter(_regions(codes), days.days()).delete()
+        MetricsRepeat.objects.bulk_create(repeats, batch_size=INSERT_BATCH)
+
+
+def _recount_everything(disputes: list[int]) -> None:
+    everything = Days()
+    rows = _counted(
+        (
+            _event_counts(None, everything),
+            _closure_counts(None, everything, disputes),
+            _card_counts(None, everything),
+            _trail_counts(None, everything),
+        )
+    )
+    _replace(None, everything, rows, _repeats(None, everything))
+
+
+def _recount_village(code: str, touched: Days, carded: Days, disputes: list[int]) -> None:
+    """Recount the touched days of one village in full, and its cards over `carded`.
+
+    A clock's deadline moves when it is extended or resumed, which leaves its card on a
+    day no trail entry names; any such day lies between the clock's start and its
+    present deadline, so the cards (a small partial index) are recounted over that span
+    while the other counts of days outside `touched` are kept.
+    """
+    kept = MetricsDay.objects.filter(region_code=code).filter(carded.days())
+    rows: Counted = {(row.day, code): _counts_of(row) for row in kept if row.day not in touched}
+    for key in rows:
+        rows[key].update(dict.fromkeys(CARDS, 0))
+    rows.update(_without_cards({code}, touched, disputes))
+    for key, cards in _counted((_card_counts({code}, carded),)).items():
+        rows.setdefault(key, {}).update(cards)
+    MetricsRepeat.objects.filter(region_code=code).filter(touched.days()).delete()
+    MetricsRepeat.objects.bulk_create(_repeats({code}, touched), batch_size=INSERT_BATCH)
+    _replace({code}, carded, rows, None)
+
+
+def _counts_of(row: MetricsDay) -> dict[str, int]:
+    return {name: getattr(row, name) for name in COUNTS}
 
 
 def _locked_state() -> MetricsRollupState | None:
@@ -209,7 +294,7 @@ def rebuild(disputes: list[int]) -> None:
     with transaction.atomic():
         state = _locked_state() or MetricsRollupState()
         newest = TrailEntry.objects.aggregate(newest=Max("pk"))["newest"] or 0
-        _recompute(None, DayRange(), disputes)
+        _recount_everything(disputes)
         now = timezone.now()
         state.built_at = state.refreshed_at = now
         state.dispute_categories = disputes
@@ -219,23 +304,23 @@ def rebuild(disputes: list[int]) -> None:
         state.save()
 
 
-def _touched_ranges(event_ids: list[int]) -> tuple[set[str], DayRange]:
-    """The villages of these events and every day their counts can fall on."""
-    tz = timezone.get_current_timezone()
-    events = Event.objects.filter(pk__in=event_ids)
-    bounds = events.aggregate(first=Min("created_at"))
-    latest_due = Clock.objects.filter(event_id__in=event_ids).aggregate(last=Max("due_at"))
-    latest_entry = TrailEntry.objects.filter(event_id__in=event_ids).aggregate(
-        last=Max("created_at")
-    )
-    codes = set(events.values_list("region_code", flat=True))
-    codes |= set(
-        TrailEntry.objects.filter(event_id__in=event_ids).values_list("region_code", flat=True)
-    )
-    moments = [m for m in (latest_due["last"], latest_entry["last"]) if m is not None]
-    last = max([timezone.localdate(timezone.now()), *(m.astimezone(tz).date() for m in moments)])
-    first = bounds["first"].astimezone(tz).date() if bounds["first"] else last
-    return codes, DayRange(first, last)
+def _touched_days(event_ids: list[int]) -> dict[str, tuple[set[date], set[date]]]:
+    """Per village of these events: the days their counts fall on (report, acceptance,
+    closure, every trail entry, every clock's deadline), and the days their clocks span
+    (where a moved deadline may have left a card)."""
+    local = timezone.localdate
+    touched: dict[str, tuple[set[date], set[date]]] = defaultdict(lambda: (set(), set()))
+    moments = ("region_code", "created_at", "accepted_at", "closed_at")
+    for code, *when in Event.objects.filter(pk__in=event_ids).values_list(*moments):
+        touched[code][0].update(local(m) for m in when if m is not None)
+    entries = TrailEntry.objects.filter(event_id__in=event_ids)
+    for code, created in entries.values_list("region_code", "created_at"):
+        touched[code][0].add(local(created))
+    clocks = Clock.objects.filter(event_id__in=event_ids)
+    for code, started, due in clocks.values_list("region_code", "started_at", "due_at"):
+        touched[code][0].add(local(due))
+        touched[code][1].update(Days.span(local(started), local(due)).dates)
+    return touched
 
 
 def refresh(disputes: list[int]) -> bool:
@@ -254,8 +339,8 @@ def refresh(disputes: list[int]) -> bool:
         unread = [event_id for pk, event_id in listed if pk not in already]
         if not unread:
             return True
-        codes, days = _touched_ranges(sorted(set(unread)))
-        _recompute(codes, days, disputes)
+        for code, (days, spans) in _touched_days(sorted(set(unread))).items():
+            _recount_village(code, Days(days), Days(days | spans), disputes)
         now = timezone.now()
         _observe(state, max(pk for pk, _ in listed), now)
         state.window_ids = [pk for pk, _ in listed if pk > state.settled_id]
@@ -274,7 +359,7 @@ def period_sums(code_prefix: str | None, first: date, last: date) -> dict[str, i
     if code_prefix is not None:
         low, high = prefix_range(code_prefix)
         region = Q(region_code__gte=low, region_code__lte=high)
-    days = DayRange(first, last)
+    days = Days.span(first, last)
     sums = MetricsDay.objects.filter(region, days.days()).aggregate(
         **{name: Sum(name) for name in COUNTS}
     )

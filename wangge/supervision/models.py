@@ -136,6 +136,13 @@ class Clock(models.Model):
                 condition=UNMET & models.Q(event_state=State.CLOSED, event_accepted=True),
                 name="clock_unmet_closed_idx",
             ),
+            # The metrics rollup recounts one village's cards over the span of a clock
+            # whose deadline moved (wangge/assessment/rollup.py).
+            models.Index(
+                fields=["region_code", "due_at", "card_level"],
+                condition=UNMET & models.Q(card_level__in=[CardLevel.YELLOW, CardLevel.RED]),
+                name="clock_carded_region_idx",
+            ),
         ]
 
     def __str__(self) -> str:

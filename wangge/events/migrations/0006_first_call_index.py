@@ -5,17 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_login_attempt'),
-        ('events', '0005_trailentry_region_code'),
-        ('regions', '0001_initial'),
+        ("accounts", "0002_login_attempt"),
+        ("events", "0005_trailentry_region_code"),
+        ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(condition=models.Q(('channel', 'hotline'), ('routed', False), ('state', 'closed')), fields=['closed_at', 'region_code', 'created_at'], name='event_first_call_idx'),
+            model_name="event",
+            index=models.Index(
+                condition=models.Q(("channel", "hotline"), ("routed", False), ("state", "closed")),
+                fields=["closed_at", "region_code", "created_at"],
+                name="event_first_call_idx",
+            ),
         ),
     ]

@@ -19,41 +19,89 @@ def copy_event_fields(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_login_attempt'),
-        ('events', '0006_first_call_index'),
-        ('supervision', '0005_clock_region_code'),
+        ("accounts", "0002_login_attempt"),
+        ("events", "0006_first_call_index"),
+        ("supervision", "0005_clock_region_code"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='clock',
-            name='event_accepted',
+            model_name="clock",
+            name="event_accepted",
             field=models.BooleanField(default=False, editable=False),
         ),
         migrations.AddField(
-            model_name='clock',
-            name='event_category',
-            field=models.ForeignKey(blank=True, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='events.category'),
+            model_name="clock",
+            name="event_category",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="events.category",
+            ),
         ),
         migrations.AddField(
-            model_name='clock',
-            name='event_closed_at',
+            model_name="clock",
+            name="event_closed_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='clock',
-            name='event_state',
+            model_name="clock",
+            name="event_state",
             field=models.CharField(blank=True, editable=False, max_length=16),
         ),
         migrations.RunPython(copy_event_fields, migrations.RunPython.noop),
         migrations.AddIndex(
-            model_name='clock',
-            index=models.Index(condition=models.Q(models.Q(('stopped_at__isnull', True), ('stopped_at__gt', models.F('due_at')), _connector='OR'), ('event_accepted', True), ('event_state__in', ('accepted', 'verifying', 'dispatched', 'handling', 'submitted'))), fields=['due_at', 'region_code', 'card_level', 'event_state', 'event_category', 'event'], name='clock_unmet_working_idx'),
+            model_name="clock",
+            index=models.Index(
+                condition=models.Q(
+                    models.Q(
+                        ("stopped_at__isnull", True),
+                        ("stopped_at__gt", models.F("due_at")),
+                        _connector="OR",
+                    ),
+                    ("event_accepted", True),
+                    (
+                        "event_state__in",
+                        ("accepted", "verifying", "dispatched", "handling", "submitted"),
+                    ),
+                ),
+                fields=[
+                    "due_at",
+                    "region_code",
+                    "card_level",
+                    "event_state",
+                    "event_category",
+                    "event",
+                ],
+                name="clock_unmet_working_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='clock',
-            index=models.Index(condition=models.Q(models.Q(('stopped_at__isnull', True), ('stopped_at__gt', models.F('due_at')), _connector='OR'), ('event_accepted', True), ('event_state', 'closed')), fields=['event_closed_at', 'region_code', 'due_at', 'card_level', 'event_category', 'event'], name='clock_unmet_closed_idx'),
+            model_name="clock",
+            index=models.Index(
+                condition=models.Q(
+                    models.Q(
+                        ("stopped_at__isnull", True),
+                        ("stopped_at__gt", models.F("due_at")),
+                        _connector="OR",
+                    ),
+                    ("event_accepted", True),
+                    ("event_state", "closed"),
+                ),
+                fields=[
+                    "event_closed_at",
+                    "region_code",
+                    "due_at",
+                    "card_level",
+                    "event_category",
+                    "event",
+                ],
+                name="clock_unmet_closed_idx",
+            ),
         ),
     ]
