@@ -225,9 +225,7 @@ def test_script_in_a_report_is_shown_as_text(cast, client, report, dispatched):
 # ---------------------------------------------------------------- photos
 
 
-def test_event_pages_show_photos_through_the_scoped_download_endpoints(
-    cast, client, dispatched
-):
+def test_event_pages_show_photos_through_the_scoped_download_endpoints(cast, client, dispatched):
     event = dispatched()
     handler = cast["department_handler"]
     client.force_login(handler)

@@ -60,8 +60,9 @@ def test_counts_agree_with_the_plain_definition_for_every_operator(cast, spread,
 
 def test_a_township_operator_never_counts_another_township(cast, spread):
     now = timezone.now()
-    one, two = live_counts(cast["township_1_operator"], now), live_counts(
-        cast["township_2_operator"], now
+    one, two = (
+        live_counts(cast["township_1_operator"], now),
+        live_counts(cast["township_2_operator"], now),
     )
     county = live_counts(cast["county_operator"], now)
     assert (one[State.REPORTED], one[State.DISPATCHED], one["overdue"]) == (2, 1, 2)
