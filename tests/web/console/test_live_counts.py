@@ -106,6 +106,10 @@ def _close_by(action: str, event: Event, cast, duplicate: Event) -> None:
         perform(event.pk, action, operator, target_event=duplicate.pk)
     elif action == "withdraw":
         perform(event.pk, action, AnonymousUser(), tracking_code=event.tracking_code)
+    elif action == "answer":
+        event.category.direct_answer = True
+        event.category.save()
+        perform(event.pk, action, operator, answer="已答复")
     else:
         handler = cast["department_handler"]
         perform(event.pk, "sign", handler)
@@ -113,7 +117,7 @@ def _close_by(action: str, event: Event, cast, duplicate: Event) -> None:
         perform(event.pk, "check_pass", operator)
 
 
-@pytest.mark.parametrize("action", ["reject", "merge", "withdraw", "check_pass"])
+@pytest.mark.parametrize("action", ["reject", "merge", "withdraw", "answer", "check_pass"])
 def test_an_overdue_event_leaving_the_live_states_leaves_the_overdue_count(
     cast, report, dispatched, action
 ):
