@@ -3,13 +3,16 @@ and the bytes the grid-worker app ships on its first load.
 
     .venv/bin/python benchmarks/bench_pages.py [--events 1000000] [--requests 30]
         [--console-url /console/] [--map-events-url '/api/map/events?bbox=...&zoom=10']
-        [--map-grids-url /api/map/grids] [--field-url /field/]
+        [--map-grids-url /api/map/grids] [--field-url /field/] [--keep | --reuse NAME]
 
 Creates a scratch database `wangge_pages_<pid>` on WANGGE_BENCH_PG (default
 postgres://postgres@127.0.0.1:5432), builds the 绥中县 demo in it (`wangge demo`,
 2,000 events), times every page, then bulk-loads `--events` more events over the demo's
 1,638 grids (COPY; a year of reports ending today, with their clocks, parts and trail
-entries) and times them again. The database is dropped at the end, even after a failure.
+entries) and times them again. The database is dropped at the end, even after a failure,
+unless `--keep` is given. `--reuse NAME` times the pages again on a database kept by an
+earlier run (after migrating it, so a new index is built) without building or dropping it:
+for iterating, and for timing two versions of the code on the same rows.
 
 Server time is measured in-process with Django's test Client (median and p95 of
 `--requests` requests after one warm-up), beside a baseline measured in the same run:
@@ -44,6 +47,9 @@ sys.path.insert(0, str(ROOT))
 
 SERVER = os.environ.get("WANGGE_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DATABASE = f"wangge_pages_{os.getpid()}"
+for _n, _arg in enumerate(sys.argv[:-1]):  # the database must be named before Django loads
+    if _arg == "--reuse":
+        DATABASE = sys.argv[_n + 1]
 DATA_DIR = Path(tempfile.mkdtemp(prefix="wangge_pages_"))
 os.environ["DJANGO_SETTINGS_MODULE"] = "wangge.settings"
 os.environ["DATABASE_URL"] = f"{SERVER}/{DATABASE}"
@@ -218,7 +224,8 @@ def event_rows(
         age = rng.uniform(0, 365)
         created = now - timedelta(days=age)
         state = state_for(age)
-        centre = plan.centre_for(code[:12])
+        region = code[:12]
+        centre = plan.centre_for(region)
         accepted = (
             None
             if state in ("reported", "rejected", "merged", "withdrawn")
@@ -255,7 +262,7 @@ def event_rows(
                 "lat": rng.uniform(y0, y1) * 0.5 + (y0 + y1) / 4,
                 "grid_id": grid_id,
                 "region_id": village_id,
-                "region_code": code[:12],
+                "region_code": region,
                 "reporter_id": rng.choice(plan.workers)
                 if channel == "grid_worker" and plan.workers
                 else None,
@@ -271,10 +278,12 @@ def event_rows(
                 "updated_at": closed or accepted or created,
             }
         )
-        trail.append(_entry(n, 1, "report", "", "reported", created))
+        trail.append(_entry(n, region, 1, "report", "", "reported", created))
         clocks.append(
             {
+                **_event_copies(events[-1]),
                 "event_id": n,
+                "region_code": region,
                 "step": "accept",
                 "unit_id": centre,
                 "started_at": created,
@@ -284,13 +293,15 @@ def event_rows(
         )
         if department:
             parts.append({"event_id": n, "department_id": department, "role": "lead"})
-            trail.append(_entry(n, 2, "dispatch", "accepted", "dispatched", accepted))
+            trail.append(_entry(n, region, 2, "dispatch", "accepted", "dispatched", accepted))
             due = accepted + timedelta(days=5)
             stopped = closed - timedelta(hours=1) if closed else None
             late = stopped is None and now > due or stopped is not None and stopped > due
             clocks.append(
                 {
+                    **_event_copies(events[-1]),
                     "event_id": n,
+                    "region_code": region,
                     "step": "handle",
                     "unit_id": department,
                     "started_at": accepted,
@@ -302,9 +313,24 @@ def event_rows(
     return events, clocks, parts, trail
 
 
-def _entry(event_id: int, sequence: int, action: str, before: str, after: str, when) -> dict:
+def _event_copies(event: dict) -> dict:
+    """The copies of its event a clock carries (the workflow keeps them in step)."""
+    return {
+        "event_state": event["state"],
+        "event_closed_at": event["closed_at"],
+        "event_accepted": event["accepted_at"] is not None,
+        "event_category_id": event["category_id"],
+    }
+
+
+def _entry(
+    event_id: int, region: str, sequence: int, action: str, before: str, after: str, when
+) -> dict:
+    """A trail entry row; clocks and entries carry their event's region code, as `save`
+    and `bulk_create` fill it (COPY bypasses both)."""
     return {
         "event_id": event_id,
+        "region_code": region,
         "sequence": sequence,
         "action": action,
         "from_state": before,
@@ -322,6 +348,7 @@ def load_events(total: int) -> None:
     from django.db.models import Max
     from django.utils import timezone
 
+    from wangge.assessment.metrics import build_rollup
     from wangge.events.models import Event, EventPart, TrailEntry
     from wangge.supervision.models import Clock
 
@@ -347,8 +374,14 @@ def load_events(total: int) -> None:
             "SELECT setval(pg_get_serial_sequence('events_event', 'id'),"
             " (SELECT max(id) FROM events_event))"
         )
-        cursor.execute("ANALYZE")
+        # Vacuumed as a live database is by autovacuum: index-only scans need the visibility
+        # map, and a vacuum starting during the timings would skew them.
+        cursor.execute("VACUUM (ANALYZE)")
     print(f"loaded {total:,} events in {time.perf_counter() - started:.0f} s")
+    # Rows loaded without the workflow reach the metrics rollup only through a rebuild.
+    started = time.perf_counter()
+    build_rollup()
+    print(f"metrics rollup rebuilt in {time.perf_counter() - started:.1f} s")
 
 
 # ---------------------------------------------------------------- grid-worker first load
@@ -443,18 +476,25 @@ def main() -> None:
     parser.add_argument("--screen-url", default="/screen/")
     parser.add_argument("--snapshot-url", default="/screen/snapshot")
     parser.add_argument("--field-url", default="/field/")
+    kept = parser.add_mutually_exclusive_group()
+    kept.add_argument("--keep", action="store_true", help="keep the scratch database")
+    kept.add_argument("--reuse", metavar="NAME", help="time again on a kept database")
     args = parser.parse_args()
 
-    admin_sql(f'CREATE DATABASE "{DATABASE}"')
-    # Production runs with jit off (docs/METRICS.md): its compile time dwarfs these queries.
-    admin_sql(f'ALTER DATABASE "{DATABASE}" SET jit = off')
+    if not args.reuse:
+        admin_sql(f'CREATE DATABASE "{DATABASE}"')
+        # Production runs with jit off (docs/METRICS.md): its compile time dwarfs these queries.
+        admin_sql(f'ALTER DATABASE "{DATABASE}" SET jit = off')
     try:
-        run(args)
+        rerun(args) if args.reuse else run(args)
     finally:
         from django.db import connections
 
         connections.close_all()
-        admin_sql(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        if args.keep or args.reuse:
+            print(f"kept database {DATABASE}")
+        else:
+            admin_sql(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
         shutil.rmtree(DATA_DIR, ignore_errors=True)
 
 
@@ -479,6 +519,21 @@ def run(args) -> None:
         load_events(args.events)
         print(f"{Event.objects.count():,} events; load average {os.getloadavg()[0]:.1f}")
         measure(f"demo + {args.events:,} events", args, args.requests, args.cold_requests)
+
+
+def rerun(args) -> None:
+    """Migrate a kept database and time its pages again, rows as they are."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from wangge.events.models import Event
+
+    call_command("migrate", verbosity=0)
+    total = Event.objects.count()
+    print(f"database {DATABASE}: {total:,} events; load average {os.getloadavg()[0]:.1f}")
+    measure(f"kept database, {total:,} events", args, args.requests, args.cold_requests)
 
 
 if __name__ == "__main__":

@@ -143,6 +143,14 @@ class Clock(models.Model):
                 condition=UNMET & models.Q(card_level__in=[CardLevel.YELLOW, CardLevel.RED]),
                 name="clock_carded_region_idx",
             ),
+            # The console's overdue count reads running clocks of a region subtree past
+            # their deadline, from this index alone (wangge.events.queries.live_counts).
+            models.Index(
+                fields=["region_code", "due_at"],
+                include=["event"],
+                condition=models.Q(stopped_at__isnull=True, paused_at__isnull=True),
+                name="clock_running_region_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:
