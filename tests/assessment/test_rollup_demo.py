@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tests.assessment.test_rollup import assert_agree, clock_copies_out_of_step, periods
+from wangge.assessment.breakdown import daily_counts
 from wangge.assessment.metrics import Period, Subject, region_prefix
 from wangge.assessment.models import MetricsDay
 from wangge.demo.events import demo_events
@@ -52,3 +53,12 @@ def test_the_demo_rollup_equals_the_per_event_figures(demo_db, db):
     assert assert_agree(demo_subjects(), demo_periods()) > 100
     assert sum(run_sweep(timezone.now() + timedelta(days=3)).cards.values()) > 0
     assert assert_agree(demo_subjects(), demo_periods()) > 100
+
+
+def test_the_screen_trend_from_the_rollup_equals_the_per_event_one(demo_db, db):
+    today = timezone.localdate()
+    trend = Period(today - timedelta(days=29), today)
+    for subject in demo_subjects():
+        rolled = daily_counts(subject, trend)
+        assert rolled == daily_counts(subject, trend, use_rollup=False)
+    assert sum(d.received for d in daily_counts(Subject(), trend)) > 0

@@ -14,7 +14,8 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from wangge.assessment.metrics import Period, Subject
+from wangge.assessment.metrics import Period, Subject, refresh_rollup
+from wangge.assessment.rollup import day_sums
 from wangge.events.choices import State
 from wangge.events.models import Category, Event
 
@@ -54,10 +55,19 @@ def _per_day(condition: Q, field: str) -> dict[date, int]:
     return {row["day"]: row["n"] for row in rows}
 
 
-def daily_counts(subject: Subject, period: Period) -> list[DayCounts]:
-    """Received and closed per local day, every day of the period present (zeros included)."""
-    received = _per_day(_received(subject, period), "created_at")
-    closed = _per_day(_closed(subject, period), "closed_at")
+def daily_counts(subject: Subject, period: Period, *, use_rollup: bool = True) -> list[DayCounts]:
+    """Received and closed per local day, every day of the period present (zeros included).
+
+    A region subject reads them from the daily rollup once it is built (the same counts,
+    per village; wangge/assessment/rollup.py), everything else groups the events.
+    """
+    if use_rollup and subject.is_region and refresh_rollup():
+        sums = day_sums(subject.code_prefix, period.start, period.end, ("received", "closed"))
+        received = {day: row["received"] for day, row in sums.items()}
+        closed = {day: row["closed"] for day, row in sums.items()}
+    else:
+        received = _per_day(_received(subject, period), "created_at")
+        closed = _per_day(_closed(subject, period), "closed_at")
     days = (period.end - period.start).days + 1
     return [
         DayCounts(day, received.get(day, 0), closed.get(day, 0))

@@ -349,16 +349,32 @@ def refresh(disputes: list[int]) -> bool:
         return True
 
 
+def day_sums(
+    code_prefix: str | None, first: date, last: date, fields: Iterable[str]
+) -> dict[date, dict[str, int]]:
+    """Some of the rollup's counts of a region subtree (or everything), per day."""
+    rows = (
+        MetricsDay.objects.filter(_subtree(code_prefix), Days.span(first, last).days())
+        .values("day")
+        .annotate(**{name: Sum(name) for name in fields})
+    )
+    return {row.pop("day"): row for row in rows}
+
+
+def _subtree(code_prefix: str | None) -> Q:
+    if code_prefix is None:
+        return Q()
+    low, high = prefix_range(code_prefix)
+    return Q(region_code__gte=low, region_code__lte=high)
+
+
 def period_sums(code_prefix: str | None, first: date, last: date) -> dict[str, int]:
     """The rollup's counts of a region subtree (or everything) over days first..last.
 
     Dispatches, returns and shelvings are distinct events over the period: each event
     counted on several of its days is taken off once per repeat inside the period.
     """
-    region = Q()
-    if code_prefix is not None:
-        low, high = prefix_range(code_prefix)
-        region = Q(region_code__gte=low, region_code__lte=high)
+    region = _subtree(code_prefix)
     days = Days.span(first, last)
     sums = MetricsDay.objects.filter(region, days.days()).aggregate(
         **{name: Sum(name) for name in COUNTS}
