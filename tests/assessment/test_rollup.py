@@ -6,9 +6,11 @@ end on arbitrary days, so that any count the rollup keys by the wrong day, the w
 village or the wrong state shows up as a difference.
 """
 
+import io
 import random
 from datetime import date, timedelta
 
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -266,3 +268,14 @@ def test_a_card_whose_deadline_moved_leaves_its_old_day(build):
         rolled, per_event = both_ways(county, period)
         assert rolled == per_event
     assert both_ways(county, old_day)[0]["yellow_cards"] == 0
+
+
+def test_the_command_builds_then_refreshes(build):
+    event = build.event(closed=at("2026-10-03"))
+    build.trail(event, "check_pass", at("2026-10-03"))
+    first, second = io.StringIO(), io.StringIO()
+    call_command("metrics_rollup", stdout=first)
+    assert "重建" in first.getvalue()
+    assert period_closed_in_rollup(Period(date(2026, 10, 1), date(2026, 10, 31))) == 1
+    call_command("metrics_rollup", stdout=second)
+    assert "更新" in second.getvalue()
