@@ -91,6 +91,17 @@ def _chunks(rows: Iterator[list[Any]], size: int) -> Iterator[list[tuple[int, li
         yield chunk
 
 
+def _lookups_by_index() -> None:
+    """Plans the import's lookups (the unique check of each chunk, the references) as
+    index probes, for the rest of its transaction. Its table grows by a million rows
+    inside the transaction, unseen by the planner's statistics, which then prefers a
+    sequential scan per chunk: 72 ms a chunk at 200,000 rows, against 15 ms by the index,
+    and growing with the table."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+
+
 class ImportRun:
     def __init__(self, job: ImportJob):
         self.job = job
@@ -109,6 +120,7 @@ class ImportRun:
             self.report.writerow(["行号", "列", "原因"])
             try:
                 with transaction.atomic():
+                    _lookups_by_index()
                     self._read_and_write()
                     if self.error_count:
                         raise Rejected
