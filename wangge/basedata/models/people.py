@@ -73,7 +73,6 @@ class Person(GridBound):
             *GridBound.Meta.indexes,
             models.Index(fields=["phone_index"], name="person_phone_idx"),
             models.Index(fields=["name"], name="person_name_idx"),
-            models.Index(fields=["grid"], name="person_grid_idx"),
         ]
         constraints = [
             # One person, one record: the keyed index of the ID number is unique.
