@@ -183,7 +183,7 @@ class BlockCleaner:
         cleaner.today = date.today()  # noqa: DTZ011 (a calendar date, as parse_id_number's)
         result = BlockResult([], [], {a: [] for a in self.unique_attrs}, [], [])
         columns = self.columns
-        for number, cells in block.rows:
+        for number, cells in enumerate(block.rows, block.first):
             width = len(cells)
             raw = {name: cells[i] for i, name in columns if i < width}
             if all(is_blank(v) for v in raw.values()):

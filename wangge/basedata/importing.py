@@ -85,10 +85,13 @@ def header_specs(
     return specs, errors
 
 
-def _chunks(rows: Iterator[list[Any]], size: int) -> Iterator[list[tuple[int, list[Any]]]]:
-    numbered = enumerate(rows, start=2)  # row 1 is the header
-    while chunk := list(islice(numbered, size)):
-        yield chunk
+def _chunks(rows: Iterator[list[Any]], size: int) -> Iterator[tuple[int, list[list[Any]]]]:
+    """(number of the first row, rows) per chunk; numbered, not paired with numbers: a
+    tuple per row is work and pickle bytes the worker saves by counting itself."""
+    first = 2  # row 1 is the header
+    while chunk := list(islice(rows, size)):
+        yield first, chunk
+        first += len(chunk)
 
 
 def _lookups_by_index() -> None:
@@ -186,11 +189,11 @@ class ImportRun:
         with ExitStack() as stack:
             pool, window = self.inline, 0
             try:
-                for n, chunk in enumerate(_chunks(rows, CHUNK_ROWS)):
+                for n, (first, chunk) in enumerate(_chunks(rows, CHUNK_ROWS)):
                     if n == 1 and processes > 1:
                         pool, window = stack.enter_context(block_pool(setup, processes))
                         self.processes = processes
-                    block = self._block(chunk, cleaner)
+                    block = self._block(first, chunk, cleaner)
                     pending.append((block, submit(pool, block)))
                     while len(pending) > window:
                         self._finish(*pending.popleft(), cleaner)
@@ -201,16 +204,16 @@ class ImportRun:
         if unreadable is not None:
             self._error(RowError(self.rows_read + 2, "", str(unreadable)))
 
-    def _block(self, chunk: list[tuple[int, list[Any]]], cleaner: RowCleaner) -> Block:
+    def _block(self, first: int, chunk: list[list[Any]], cleaner: RowCleaner) -> Block:
         """The chunk and the houses and people it refers to (fetched here: workers have no
         database)."""
         refs = self.reference_columns
         if not refs:
-            return Block(chunk)
-        raw_rows = [{name: cells[i] for i, name in refs if i < len(cells)} for _, cells in chunk]
+            return Block(first, chunk)
+        raw_rows = [{name: cells[i] for i, name in refs if i < len(cells)} for cells in chunk]
         cleaner.houses, cleaner.people = {}, {}
         cleaner.prefetch(raw_rows)
-        return Block(chunk, cleaner.houses, cleaner.people)
+        return Block(first, chunk, cleaner.houses, cleaner.people)
 
     def _finish(self, block: Block, future: Future, cleaner: RowCleaner) -> None:
         """Checks, reports and (while the file is faultless) writes one cleaned chunk. No
