@@ -1,6 +1,7 @@
 """The compact chunk results of an import: COPY lines, unique values, errors by row."""
 
 import pickle
+import random
 from datetime import date
 
 import pytest
@@ -14,6 +15,7 @@ from wangge.basedata.cleaning import RowCleaner
 from wangge.basedata.importing import header_specs
 from wangge.basedata.models import Person
 from wangge.basedata.protection import blind_index, decrypt
+from wangge.basedata.seen import DigestSet
 from wangge.basedata.services import create_record
 from wangge.basedata.workers import Block
 
@@ -106,3 +108,25 @@ def test_stored_codes_are_found_with_or_without_commas(cast, t1_grid, code):
     )
     cleaner = RowCleaner(house, cast["county_operator"])
     assert cleaner.duplicates(house.specs["code"], ["H-9", code]) == [(1, "已登记（不可重复）。")]
+
+
+def test_a_digest_set_answers_exactly_across_many_runs():
+    rng = random.Random(11)
+    seen = DigestSet()
+    added: list[str] = []
+    for _ in range(37):  # runs of several sizes, merged as they come
+        chunk = [rng.randbytes(16).hex() for _ in range(rng.randrange(1, 50))]
+        keys = seen.keys(chunk)
+        assert seen.fresh(keys)
+        seen.update(keys)
+        added += chunk
+    assert len(seen) == len(added) and len(seen.runs) <= 6
+    near = "00" * 15 + "01"  # trailing and leading zero bytes are significant
+    assert seen.fresh(seen.keys([near, near[:-2] + "00"]))
+    assert not seen.fresh(seen.keys([near, near]))
+    assert not seen.fresh(seen.keys([near, rng.choice(added)]))
+    assert all(seen.key(value) in seen for value in added[::7])
+    seen.add(seen.key(near))
+    assert seen.key(near) in seen and not seen.fresh(seen.keys([near]))
+    seen.flush()
+    assert seen.key(near) in seen and seen.key(near[:-2] + "00") not in seen
