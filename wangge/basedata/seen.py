@@ -16,8 +16,6 @@ from typing import Any
 
 import numpy as np
 
-DIGEST = np.dtype("S16")  # compared as whole 16-byte strings; never converted back to bytes
-
 
 class ValueSet(set):
     def keys(self, values: list[Any]) -> list[Any]:
@@ -34,54 +32,68 @@ class ValueSet(set):
 
 
 class DigestSet:
-    """Hex digests of 32 characters, kept as 16 bytes in sorted runs, merged so that a run
-    is at least as long as all later ones together: at most log2(chunks) runs to search."""
+    """Hex digests of 32 characters, kept as two 64-bit halves in runs sorted by the first
+    half (integer sorts and searches: a third of the cost of comparing 16-byte strings), a
+    run at least as long as all later ones together: at most log2(chunks) runs to search.
+    A first half found is only a candidate; the second half decides."""
 
     def __init__(self) -> None:
-        self.runs: list[np.ndarray] = []
+        self.runs: list[tuple[np.ndarray, np.ndarray]] = []  # (first halves sorted, seconds)
         self.recent: set[bytes] = set()  # added one by one, until `flush`
 
     def __len__(self) -> int:
-        return sum(len(run) for run in self.runs) + len(self.recent)
+        return sum(len(first) for first, _ in self.runs) + len(self.recent)
 
     def keys(self, values: list[str]) -> np.ndarray:
-        return np.frombuffer(bytes.fromhex("".join(values)), dtype=DIGEST)
+        return self._halves(bytes.fromhex("".join(values)))
 
     def key(self, value: str) -> bytes:
         return bytes.fromhex(value)
 
     def fresh(self, keys: np.ndarray) -> bool:
-        ordered = np.sort(keys)
-        if (ordered[1:] == ordered[:-1]).any():
+        ordered = keys[np.lexsort((keys[:, 1], keys[:, 0]))]
+        if (ordered[1:] == ordered[:-1]).all(axis=1).any():
             return False
         if self.recent and any(key in self.recent for key in self._bytes(keys)):
             return False
-        return not self._hits(ordered)
+        return not self._hits(keys)
 
     def update(self, keys: np.ndarray) -> None:
-        run = np.sort(keys)
-        while self.runs and len(self.runs[-1]) <= len(run):
-            run = np.sort(np.concatenate([self.runs.pop(), run]))
-        self.runs.append(run)
+        first, second = keys[:, 0], keys[:, 1]
+        order = np.argsort(first, kind="stable")
+        first, second = first[order], second[order]
+        while self.runs and len(self.runs[-1][0]) <= len(first):
+            last_first, last_second = self.runs.pop()
+            first = np.concatenate([last_first, first])
+            second = np.concatenate([last_second, second])
+            order = np.argsort(first, kind="stable")  # two sorted runs: a linear merge
+            first, second = first[order], second[order]
+        self.runs.append((first, second))
 
     def __contains__(self, key: bytes) -> bool:
-        return key in self.recent or self._hits(np.frombuffer(key, dtype=DIGEST))
+        return key in self.recent or self._hits(self._halves(key))
 
     def add(self, key: bytes) -> None:
         self.recent.add(key)
 
     def flush(self) -> None:
         if self.recent:
-            self.update(np.frombuffer(b"".join(self.recent), dtype=DIGEST))
+            self.update(self._halves(b"".join(self.recent)))
             self.recent = set()
 
     def _hits(self, keys: np.ndarray) -> bool:
-        for run in self.runs:
-            at = np.searchsorted(run, keys)
-            at[at == len(run)] = 0
-            if (run[at] == keys).any():
-                return True
+        first, second = keys[:, 0], keys[:, 1]
+        for run_first, run_second in self.runs:
+            left = np.searchsorted(run_first, first, "left")
+            right = np.searchsorted(run_first, first, "right")
+            for i in np.flatnonzero(right > left):
+                if (run_second[left[i] : right[i]] == second[i]).any():
+                    return True
         return False
+
+    @staticmethod
+    def _halves(raw: bytes) -> np.ndarray:
+        return np.frombuffer(raw, dtype=np.uint64).reshape(-1, 2)
 
     @staticmethod
     def _bytes(keys: np.ndarray) -> list[bytes]:
