@@ -147,3 +147,38 @@ def test_rotation_re_encrypts_under_the_new_key_and_search_still_works(settings,
     assert rotate().rewritten == 0, "a second run has nothing left to do"
     found = search(cast["county_operator"], samples.MAN)
     assert [r["id"] for r in found] == [person.pk]
+
+
+def test_the_direct_gcm_context_gives_the_rfc_8998_ciphertext_and_tag():
+    """The import's encryption context (cryptography's Rust constructor, called without the
+    Python checks of `Cipher`) against the published SM4-GCM vector."""
+    key = algorithms.SM4(bytes.fromhex("0123456789ABCDEFFEDCBA9876543210"))
+    plain = bytes.fromhex(
+        "AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBBCCCCCCCCCCCCCCCCDDDDDDDDDDDDDDDD"
+        "EEEEEEEEEEEEEEEEFFFFFFFFFFFFFFFFEEEEEEEEEEEEEEEEAAAAAAAAAAAAAAAA"
+    )
+    encryptor = protection._gcm_encryptor(key, bytes.fromhex("00001234567800000000ABCD"))
+    encryptor.authenticate_additional_data(
+        bytes.fromhex("FEEDFACEDEADBEEFFEEDFACEDEADBEEFABADDAD2")
+    )
+    body = encryptor.update(plain) + encryptor.finalize()
+    assert body.hex().upper() == (
+        "17F399F08C67D5EE19D0DC9969C4BB7D5FD46FD3756489069157B282BB200735"
+        "D82710CA5C22F0CCFA7CBF93D496AC15A56834CBCF98C397B4024A2691233B8D"
+    )
+    assert encryptor.tag.hex().upper() == "83DE3541E4C2B58177E065A9BF7B62EC"
+
+
+@pytest.mark.parametrize("direct", [True, False])
+def test_either_encryption_path_opens_with_the_public_api(monkeypatch, direct):
+    if not direct:
+        monkeypatch.setattr(protection, "_create_encryptor", None)
+    ring = protection.keyring()
+    stored = protection.encrypt(samples.MAN, "id_number", ring)
+    key_id, _, token = stored.partition("$")
+    raw = base64.b64decode(token)
+    nonce, body, tag = raw[:12], raw[12:-16], raw[-16:]
+    decryptor = Cipher(ring.keys[key_id], modes.GCM(nonce, tag)).decryptor()
+    decryptor.authenticate_additional_data(b"id_number")
+    assert (decryptor.update(body) + decryptor.finalize()).decode() == samples.MAN
+    assert key_id == ring.current

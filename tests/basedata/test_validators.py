@@ -7,6 +7,7 @@ import pytest
 from tests.basedata import samples
 from wangge.basedata.validators import (
     FieldInvalid,
+    id_check_char,
     parse_credit_code,
     parse_id_number,
     parse_mobile,
@@ -104,3 +105,37 @@ def test_a_mobile_field_refuses_a_fixed_line():
     assert parse_mobile("13812345678") == "13812345678"
     with pytest.raises(FieldInvalid, match="手机号"):
         parse_mobile("0429-3123456")
+
+
+def test_the_fast_check_character_agrees_with_the_independent_recurrence():
+    """The import's C-level weighting against samples.id_check (ISO 7064 recurrence)."""
+    for sequence in range(1, 2000, 7):
+        first17 = samples.id_number(date(1960, 1, 1 + sequence % 28), sequence)[:17]
+        assert id_check_char(first17) == samples.id_check(first17)
+
+
+def test_ids_of_other_unicode_digits_still_take_the_plain_check():
+    fullwidth = samples.MAN[:17].translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    assert id_check_char(fullwidth) == samples.id_check(samples.MAN[:17])
+    with pytest.raises(ValueError):
+        id_check_char(samples.MAN[:16])
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised"),
+    [
+        ("13800138000", "13800138000"),
+        (" 13800138000 ", "13800138000"),
+        ("+8613800138000", "13800138000"),
+        ("138-0013-8000", "13800138000"),
+        ("0429-2345678", "0429-2345678"),
+    ],
+)
+def test_phones_on_and_off_the_bare_mobile_shortcut(raw, normalised):
+    assert parse_phone(raw) == normalised
+
+
+@pytest.mark.parametrize("raw", ["12800138000", "１３８００１３８０００", "1380013800"])
+def test_near_mobiles_are_not_taken_by_the_shortcut(raw):
+    with pytest.raises(FieldInvalid):
+        parse_mobile(raw)

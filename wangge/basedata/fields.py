@@ -163,19 +163,11 @@ PARSERS: dict[Kind, Callable[[FieldSpec, Any], Any]] = {
 }
 
 
-def protect(spec: FieldSpec, plain: str, ring: protection.Keyring) -> dict[str, str]:
-    kind = MASKED[spec.kind]
-    return {
-        f"{spec.name}_cipher": protection.encrypt(plain, kind, ring),
-        f"{spec.name}_index": protection.blind_index(plain, kind, ring),
-    }
-
-
-def normalise_protected(spec: FieldSpec, raw: Any) -> tuple[str, Any]:
+def normalise_protected(spec: FieldSpec, raw: Any, today: date | None = None) -> tuple[str, Any]:
     """The normalised clear value, and the parsed ID number (for derived fields) if any."""
     text = as_text(raw)
     if spec.kind == Kind.ID_NUMBER:
-        parsed = parse_id_number(text)
+        parsed = parse_id_number(text, today)
         return parsed.value, parsed
     return parse_phone(text), None
 

@@ -85,10 +85,24 @@ def header_specs(
     return specs, errors
 
 
-def _chunks(rows: Iterator[list[Any]], size: int) -> Iterator[list[tuple[int, list[Any]]]]:
-    numbered = enumerate(rows, start=2)  # row 1 is the header
-    while chunk := list(islice(numbered, size)):
-        yield chunk
+def _chunks(rows: Iterator[list[Any]], size: int) -> Iterator[tuple[int, list[list[Any]]]]:
+    """(number of the first row, rows) per chunk; numbered, not paired with numbers: a
+    tuple per row is work and pickle bytes the worker saves by counting itself."""
+    first = 2  # row 1 is the header
+    while chunk := list(islice(rows, size)):
+        yield first, chunk
+        first += len(chunk)
+
+
+def _lookups_by_index() -> None:
+    """Plans the import's lookups (the unique check of each chunk, the references) as
+    index probes, for the rest of its transaction. Its table grows by a million rows
+    inside the transaction, unseen by the planner's statistics, which then prefers a
+    sequential scan per chunk: 72 ms a chunk at 200,000 rows, against 15 ms by the index,
+    and growing with the table."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
 
 
 class ImportRun:
@@ -109,6 +123,7 @@ class ImportRun:
             self.report.writerow(["行号", "列", "原因"])
             try:
                 with transaction.atomic():
+                    _lookups_by_index()
                     self._read_and_write()
                     if self.error_count:
                         raise Rejected
@@ -174,11 +189,11 @@ class ImportRun:
         with ExitStack() as stack:
             pool, window = self.inline, 0
             try:
-                for n, chunk in enumerate(_chunks(rows, CHUNK_ROWS)):
+                for n, (first, chunk) in enumerate(_chunks(rows, CHUNK_ROWS)):
                     if n == 1 and processes > 1:
                         pool, window = stack.enter_context(block_pool(setup, processes))
                         self.processes = processes
-                    block = self._block(chunk, cleaner)
+                    block = self._block(first, chunk, cleaner)
                     pending.append((block, submit(pool, block)))
                     while len(pending) > window:
                         self._finish(*pending.popleft(), cleaner)
@@ -189,31 +204,38 @@ class ImportRun:
         if unreadable is not None:
             self._error(RowError(self.rows_read + 2, "", str(unreadable)))
 
-    def _block(self, chunk: list[tuple[int, list[Any]]], cleaner: RowCleaner) -> Block:
+    def _block(self, first: int, chunk: list[list[Any]], cleaner: RowCleaner) -> Block:
         """The chunk and the houses and people it refers to (fetched here: workers have no
         database)."""
         refs = self.reference_columns
         if not refs:
-            return Block(chunk)
-        raw_rows = [{name: cells[i] for i, name in refs if i < len(cells)} for _, cells in chunk]
+            return Block(first, chunk)
+        raw_rows = [{name: cells[i] for i, name in refs if i < len(cells)} for cells in chunk]
         cleaner.houses, cleaner.people = {}, {}
         cleaner.prefetch(raw_rows)
-        return Block(chunk, cleaner.houses, cleaner.people)
+        return Block(first, chunk, cleaner.houses, cleaner.people)
 
     def _finish(self, block: Block, future: Future, cleaner: RowCleaner) -> None:
+        """Checks, reports and (while the file is faultless) writes one cleaned chunk. No
+        per-row Python here for a faultless chunk: the worker's lines are joined in one
+        COPY, and the unique check is set operations over the chunk's values."""
         result: BlockResult = future.result()
         if result.deferred:
             cleaner.houses, cleaner.people = block.houses, block.people
             for at, number, raw in result.deferred:
                 self.inline.keep(cleaner.clean(number, raw), result, at)
         self.rows_read += result.rows_read
-        cleaner.check_unique(result.cleaned)
-        for row in result.cleaned:
-            for error in row.errors:
-                self._error(error)
-        if not self.error_count:
-            self.writer.write_rows(result.rows)
-            self.rows_written += len(result.rows)
+        errors = result.errors
+        for spec in cleaner.unique_specs:
+            for at, reason in cleaner.duplicates(spec, result.unique[spec.unique_attr]):
+                errors.append(RowError(result.numbers[at], spec.label, reason))
+        if errors:
+            errors.sort(key=lambda error: error.row)  # stable: a row's own order is kept
+        for error in errors:
+            self._error(error)
+        if not self.error_count:  # so every row of the chunk is faultless: none is None
+            self.writer.write_rows(result.lines)
+            self.rows_written += len(result.lines)
         cache.set(
             progress_key(self.job.pk),
             {"rows_read": self.rows_read, "error_count": self.error_count},

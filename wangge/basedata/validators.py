@@ -7,6 +7,7 @@ Each validator takes the raw text and returns the normalised value, or raises
 import re
 from dataclasses import dataclass
 from datetime import date
+from operator import mul
 
 
 class FieldInvalid(ValueError):
@@ -17,6 +18,7 @@ class FieldInvalid(ValueError):
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _ID_SHAPE = re.compile(r"^[1-9]\d{16}[\dX]$")
+_ID_ASCII_OFFSET = ord("0") * sum(_ID_WEIGHTS)  # what the code points add over the digits
 _EARLIEST_BIRTH = date(1900, 1, 1)
 
 
@@ -28,6 +30,12 @@ class IdNumber:
 
 
 def id_check_char(first17: str) -> str:
+    """The GB 11643 check character. ASCII digits are weighted by their code points in C
+    (`map` over the bytes, less the constant the code points add): a quarter of the cost of
+    a Python loop, and an import checks one ID per row. Anything else (other Unicode digits,
+    which the shape allows) takes the plain loop."""
+    if len(first17) == len(_ID_WEIGHTS) and first17.isascii() and first17.isdigit():
+        return _ID_CHECK[(sum(map(mul, first17.encode(), _ID_WEIGHTS)) - _ID_ASCII_OFFSET) % 11]
     return _ID_CHECK[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
 
 
@@ -83,8 +91,15 @@ _FIXED = re.compile(r"^(0\d{2,3})-?([2-9]\d{6,7})(?:-(\d{1,6}))?$")
 
 
 def parse_phone(raw: str) -> str:
-    """A mainland mobile (13800138000) or fixed number (0429-1234567[-123]), normalised."""
-    value = _PHONE_NOISE.sub("", raw.strip())
+    """A mainland mobile (13800138000) or fixed number (0429-1234567[-123]), normalised.
+
+    A bare 11-digit mobile, what almost every row of an import holds, is answered without
+    the three regular expressions."""
+    value = raw.strip()
+    mobile_shape = len(value) == 11 and value[0] == "1" and value[1] in "3456789"
+    if mobile_shape and value.isascii() and value.isdigit():
+        return value
+    value = _PHONE_NOISE.sub("", value)
     if mobile := _MOBILE.match(value.replace("-", "")):
         return mobile.group(1)
     if fixed := _FIXED.match(value):

@@ -15,9 +15,11 @@ _cleaner: Any = None  # the worker's BlockCleaner, set once by init_worker
 
 @dataclass
 class Block:
-    """One chunk of an import: numbered raw rows and the references the parent prefetched."""
+    """One chunk of an import: its raw rows, the file row number of the first, and the
+    references the parent prefetched."""
 
-    rows: list[tuple[int, list[Any]]]
+    first: int
+    rows: list[list[Any]]
     houses: dict[str, tuple[int, int, str]] = field(default_factory=dict)
     people: dict[str, tuple[int, int, str]] = field(default_factory=dict)
 
