@@ -299,6 +299,7 @@ def companion_rows(intakes: list[Intake], now) -> list[tuple[dict, dict]]:
         limit = limits[(item.category_id, Priority.NORMAL, Step.ACCEPT)]
         due = deadline_after(now, limit)
         trail = {
+            "region_code": item.village_code,
             "sequence": 1,
             "action": "report",
             "actor_id": None,
@@ -312,6 +313,11 @@ def companion_rows(intakes: list[Intake], now) -> list[tuple[dict, dict]]:
             "entry_hash": secrets.token_hex(32),
         }
         clock = {
+            "region_code": item.village_code,
+            "event_state": "reported",
+            "event_closed_at": None,
+            "event_accepted": False,
+            "event_category_id": item.category_id,
             "step": Step.ACCEPT,
             "unit_id": item.centre_id,
             "started_at": now,
