@@ -65,4 +65,3 @@ def test_document_declares_the_error_body_for_every_operation(db):
         for method, operation in item.items():
             refused = operation["responses"]["4XX"]["content"]["application/json"]["schema"]
             assert refused == {"$ref": "#/components/schemas/Error"}, (method, path)
-

@@ -5,21 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_login_attempt'),
-        ('events', '0007_live_region_state_index'),
-        ('regions', '0001_initial'),
+        ("accounts", "0002_login_attempt"),
+        ("events", "0007_live_region_state_index"),
+        ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='event',
-            name='event_created_region_idx',
+            model_name="event",
+            name="event_created_region_idx",
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['created_at', 'region_code'], include=('grid',), name='event_created_region_idx'),
+            model_name="event",
+            index=models.Index(
+                fields=["created_at", "region_code"],
+                include=("grid",),
+                name="event_created_region_idx",
+            ),
         ),
     ]

@@ -4,16 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_login_attempt'),
-        ('events', '0006_first_call_index'),
-        ('supervision', '0006_clock_event_copies'),
+        ("accounts", "0002_login_attempt"),
+        ("events", "0006_first_call_index"),
+        ("supervision", "0006_clock_event_copies"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='clock',
-            index=models.Index(condition=models.Q(models.Q(('stopped_at__isnull', True), ('stopped_at__gt', models.F('due_at')), _connector='OR'), ('card_level__in', ['yellow', 'red'])), fields=['region_code', 'due_at', 'card_level'], name='clock_carded_region_idx'),
+            model_name="clock",
+            index=models.Index(
+                condition=models.Q(
+                    models.Q(
+                        ("stopped_at__isnull", True),
+                        ("stopped_at__gt", models.F("due_at")),
+                        _connector="OR",
+                    ),
+                    ("card_level__in", ["yellow", "red"]),
+                ),
+                fields=["region_code", "due_at", "card_level"],
+                name="clock_carded_region_idx",
+            ),
         ),
     ]
