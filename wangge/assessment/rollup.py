@@ -323,20 +323,34 @@ def _touched_days(event_ids: list[int]) -> dict[str, tuple[set[date], set[date]]
     return touched
 
 
+def _unread(state: MetricsRollupState) -> tuple[list[tuple[int, int]], list[int]]:
+    """The unsettled trail entries (id, event id), and the events of those not read yet."""
+    listed = list(TrailEntry.objects.filter(pk__gt=state.settled_id).values_list("pk", "event_id"))
+    already = set(state.window_ids)
+    return listed, [event_id for pk, event_id in listed if pk not in already]
+
+
+def _up_to_date(disputes: list[int]) -> bool | None:
+    """Whether the rollup has nothing to read (None: never built), without a lock, so that
+    concurrent readers of metrics do not queue behind each other when nothing changed."""
+    state = MetricsRollupState.objects.order_by("pk").first()
+    if state is None or state.built_at is None:
+        return None
+    same_tree = sorted(state.dispute_categories) == sorted(disputes)
+    return same_tree and not _unread(state)[1]
+
+
 def refresh(disputes: list[int]) -> bool:
     """Bring the rollup up to the trail; False while it has never been built."""
+    up_to_date = _up_to_date(disputes)
+    if up_to_date is not False:
+        return bool(up_to_date)
     with transaction.atomic():
         state = _locked_state()
-        if state is None or state.built_at is None:
-            return False
         if sorted(state.dispute_categories) != sorted(disputes):
             rebuild(disputes)
             return True
-        listed = list(
-            TrailEntry.objects.filter(pk__gt=state.settled_id).values_list("pk", "event_id")
-        )
-        already = set(state.window_ids)
-        unread = [event_id for pk, event_id in listed if pk not in already]
+        listed, unread = _unread(state)
         if not unread:
             return True
         for code, (days, spans) in _touched_days(sorted(set(unread))).items():
