@@ -17,9 +17,18 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from wangge.accounts.models import OrgUnit, UnitKind, User
-from wangge.assessment.rollup import FLOW_ACTIONS, NOT_CASES, period_sums, rebuild, refresh
+from wangge.assessment.counts import (
+    CLOSED_LATE,
+    FIRST_CALL_CLOSED,
+    FLOW_ACTIONS,
+    REPORTS,
+    closures,
+    lapsed,
+    tallies,
+)
+from wangge.assessment.rollup import period_sums, rebuild, refresh
 from wangge.basedata.subrecords import MediationCounts, mediation_counts
-from wangge.events.choices import SATISFIED_RATINGS, WORKING_STATES, Channel, PartRole, State
+from wangge.events.choices import WORKING_STATES, PartRole, State
 from wangge.events.facts import unmet_clocks
 from wangge.events.models import Category, Event, TrailEntry
 from wangge.fieldwork.metrics import visit_counts
@@ -27,24 +36,6 @@ from wangge.regions.codes import REGION_CODE_LENGTH, SIGNIFICANT_DIGITS, prefix_
 from wangge.supervision.models import CardLevel, Clock
 
 RATE_PLACES = Decimal("0.0001")
-
-ROLLED_UP_FLOW = (
-    "received",
-    "accepted",
-    "rejected",
-    "merged",
-    "withdrawn",
-    "self_handled",
-    "hotline_cases",
-)
-ROLLED_UP_CLOSURES = (
-    "closed",
-    "evaluated",
-    "satisfied",
-    "dispute_closed",
-    "reworked",
-    "extended",
-)
 
 
 def rate(numerator: int, denominator: int) -> Decimal | None:
@@ -240,19 +231,14 @@ def _between(field: str, start: datetime, end: datetime) -> Q:
 def _flow_counts(subject: Subject, start: datetime, end: datetime) -> dict[str, int]:
     """Counts by report or acceptance time, and first-call resolution of hotline cases."""
     created = _between("created_at", start, end)
-    hotline_case = created & Q(channel=Channel.HOTLINE) & ~Q(state__in=NOT_CASES)
-    first_call = hotline_case & Q(state=State.CLOSED, closed_at__lt=end, routed=False)
+    accepted = _between("accepted_at", start, end)
+    first_call = created & FIRST_CALL_CLOSED & Q(closed_at__lt=end)
     return (
         Event.objects.filter(subject.events())
-        .filter(created | _between("accepted_at", start, end))
+        .filter(created | accepted)
         .aggregate(
-            received=Count("pk", filter=created),
-            accepted=Count("pk", filter=_between("accepted_at", start, end)),
-            rejected=Count("pk", filter=created & Q(state=State.REJECTED)),
-            merged=Count("pk", filter=created & Q(state=State.MERGED)),
-            withdrawn=Count("pk", filter=created & Q(state=State.WITHDRAWN)),
-            self_handled=Count("pk", filter=created & Q(self_handled=True)),
-            hotline_cases=Count("pk", filter=hotline_case),
+            **tallies(REPORTS, created),
+            accepted=Count("pk", filter=accepted),
             hotline_first_call_resolved=Count("pk", filter=first_call),
         )
     )
@@ -266,22 +252,13 @@ def _closed_counts(
     Rework, extension and lateness are the event's fact columns (wangge/events/facts.py);
     a department's lateness counts only its own clocks, so it is read from the clocks.
     """
-    evaluated = ~Q(rating="")
     late = {}
     if subject.department_id is None:
-        late["late_closed"] = Count("pk", filter=Q(closed_late=True))
+        late["late_closed"] = Count("pk", filter=CLOSED_LATE)
     return (
         Event.objects.filter(subject.events())
         .filter(state=State.CLOSED, closed_at__gte=start, closed_at__lt=end)
-        .aggregate(
-            closed=Count("pk"),
-            evaluated=Count("pk", filter=evaluated),
-            satisfied=Count("pk", filter=Q(rating__in=SATISFIED_RATINGS)),
-            dispute_closed=Count("pk", filter=Q(category_id__in=disputes)),
-            reworked=Count("pk", filter=Q(reworked=True)),
-            extended=Count("pk", filter=Q(extended=True)),
-            **late,
-        )
+        .aggregate(**tallies(closures(disputes)), **late)
     )
 
 
@@ -298,12 +275,6 @@ def _clock_counts(
         event__state=State.CLOSED, event__closed_at__gte=start, event__closed_at__lt=end
     )
     due_in_period = _between("due_at", start, end)
-    # A deadline later today or later this month has not lapsed yet: a running clock is
-    # unmet only once its due time is past (or the sweep has carded it), so a period
-    # still under way counts only the deadlines up to now.
-    lapsed = _between("due_at", start, min(end, timezone.now())) | (
-        due_in_period & ~Q(card_level=CardLevel.NONE)
-    )
     late = {}
     read = due_in_period
     if subject.department_id is not None:
@@ -312,7 +283,7 @@ def _clock_counts(
     open_at_end = Q(event__state__in=WORKING_STATES) | Q(
         event__state=State.CLOSED, event__closed_at__gte=end
     )
-    left_open = lapsed & open_at_end & Q(event__accepted_at__isnull=False)
+    left_open = lapsed(start, end) & open_at_end & Q(event__accepted_at__isnull=False)
     dispute = Q(event__category_id__in=disputes)
     return (
         Clock.objects.filter(subject.clocks())
@@ -354,11 +325,9 @@ def _left_open_counts(
     unmet clocks (wangge/supervision/models.py), not a join of every unmet clock due in
     the period to its event (most of those events were closed inside the period).
     """
-    due_in_period = _between("due_at", start, end)
-    lapsed = _between("due_at", start, min(end, timezone.now())) | (
-        due_in_period & ~Q(card_level=CardLevel.NONE)
+    clocks = Clock.objects.filter(
+        subject.copies(), unmet_clocks(), lapsed(start, end), event_accepted=True
     )
-    clocks = Clock.objects.filter(subject.copies(), unmet_clocks(), lapsed, event_accepted=True)
     dispute = Q(event_category_id__in=disputes)
     working = clocks.filter(event_state__in=WORKING_STATES).aggregate(
         left_open=Count("event_id", distinct=True),
@@ -379,7 +348,7 @@ def _first_calls_closed_after(subject: Subject, start: datetime, end: datetime) 
     """Hotline cases of the period closed unrouted, but only after the period ended."""
     return (
         Event.objects.filter(subject.events(), _between("created_at", start, end))
-        .filter(channel=Channel.HOTLINE, state=State.CLOSED, routed=False, closed_at__gte=end)
+        .filter(FIRST_CALL_CLOSED, closed_at__gte=end)
         .count()
     )
 
@@ -392,9 +361,9 @@ def _rolled_up_counts(
     start, end = period.bounds
     sums = period_sums(subject.code_prefix, period.start, period.end)
     first_calls = sums["hotline_closed_unrouted"] - _first_calls_closed_after(subject, start, end)
-    flow = {name: sums[name] for name in ROLLED_UP_FLOW}
+    flow = {name: sums[name] for name in (*REPORTS, "accepted")}
     flow["hotline_first_call_resolved"] = first_calls
-    closed = {name: sums[name] for name in ROLLED_UP_CLOSURES}
+    closed = {name: sums[name] for name in closures(disputes)}
     closed["late_closed"] = sums["closed_late"]
     clocks = _left_open_counts(subject, start, end, disputes)
     clocks.update(yellow_cards=sums["yellow_cards"], red_cards=sums["red_cards"])

@@ -133,7 +133,6 @@ class MetricsRollupState(models.Model):
     """
 
     built_at = models.DateTimeField(null=True, blank=True)
-    refreshed_at = models.DateTimeField(null=True, blank=True)
     settled_id = models.BigIntegerField(default=0)
     window_ids = models.JSONField(default=list)
     observations = models.JSONField(default=list)

@@ -9,9 +9,10 @@ the period).
 
 Every change the counts depend on writes a trail entry (the workflow, the sweep's cards,
 leader instructions), so the trail is the change log: `refresh` reads the entries it
-has not read yet, and recomputes, for the villages of their events, every day from the
-oldest report among them to the latest of today and their clocks' due days, with the
-same filters the per-event queries use. Trail ids are taken before their transactions
+has not read yet and recounts, per village of their events, the days their counts fall
+on (and the cards over their clocks' span, as a moved deadline leaves a card on a day no
+entry names), with the conditions the per-event queries count by
+(wangge/assessment/counts.py). Trail ids are taken before their transactions
 commit, so an entry can appear below one already read; entries younger than
 `SETTLE_AFTER` are listed again on every refresh and any not read before is read then.
 Writes that bypass the workflow (fixtures, admin edits) call `rebuild`.
@@ -29,8 +30,16 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from wangge.assessment.counts import (
+    CLOSED_LATE,
+    FIRST_CALL_CLOSED,
+    FLOW_ACTIONS,
+    REPORTS,
+    closures,
+    tallies,
+)
 from wangge.assessment.models import MetricsDay, MetricsRepeat, MetricsRollupState
-from wangge.events.choices import SATISFIED_RATINGS, Channel, State
+from wangge.events.choices import State
 from wangge.events.facts import unmet_clocks
 from wangge.events.models import Event, TrailEntry
 from wangge.regions.codes import prefix_range
@@ -38,9 +47,6 @@ from wangge.supervision.models import CardLevel, Clock
 
 # Longer than any transaction of the workflow or the sweep can stay open.
 SETTLE_AFTER = timedelta(minutes=5)
-# Events that never became cases: they are counted, but never due for closure.
-NOT_CASES = (State.REJECTED, State.MERGED, State.WITHDRAWN)
-FLOW_ACTIONS = {"dispatched": "dispatch", "returned": "return", "shelved": "approve_shelve"}
 COUNTS = [f.name for f in MetricsDay._meta.fields if f.name not in ("id", "day", "region_code")]
 INSERT_BATCH = 2000
 
@@ -49,18 +55,15 @@ class Days:
     """A set of local days, or every day when `dates` is None."""
 
     def __init__(self, dates: Iterable[date] | None = None):
-        self.dates = None if dates is None else sorted(set(dates))
+        self.members = None if dates is None else frozenset(dates)
+        self.dates = None if self.members is None else sorted(self.members)
 
     @classmethod
     def span(cls, first: date, last: date) -> "Days":
         return cls(first + timedelta(days=n) for n in range((last - first).days + 1))
 
     def __contains__(self, day: date) -> bool:
-        return self.dates is None or day in self._members
-
-    @property
-    def _members(self) -> set[date]:
-        return set(self.dates or ())
+        return self.members is None or day in self.members
 
     def runs(self) -> list[tuple[date, date]]:
         """The days as maximal runs of consecutive days."""
@@ -113,15 +116,7 @@ def _by_day(qs: QuerySet, field: str, *extra: str) -> QuerySet:
 def _event_counts(codes, days: Days) -> Iterable[dict]:
     events = Event.objects.filter(_regions(codes))
     created = _by_day(events.filter(days.instants("created_at")), "created_at").annotate(
-        received=Count("pk"),
-        rejected=Count("pk", filter=Q(state=State.REJECTED)),
-        merged=Count("pk", filter=Q(state=State.MERGED)),
-        withdrawn=Count("pk", filter=Q(state=State.WITHDRAWN)),
-        self_handled=Count("pk", filter=Q(self_handled=True)),
-        hotline_cases=Count("pk", filter=Q(channel=Channel.HOTLINE) & ~Q(state__in=NOT_CASES)),
-        hotline_closed_unrouted=Count(
-            "pk", filter=Q(channel=Channel.HOTLINE, state=State.CLOSED, routed=False)
-        ),
+        **tallies(REPORTS), hotline_closed_unrouted=Count("pk", filter=FIRST_CALL_CLOSED)
     )
     accepted = _by_day(
         events.filter(days.instants("accepted_at"), accepted_at__isnull=False), "accepted_at"
@@ -132,13 +127,7 @@ def _event_counts(codes, days: Days) -> Iterable[dict]:
 def _closure_counts(codes, days: Days, disputes: list[int]) -> Iterable[dict]:
     closed = Event.objects.filter(_regions(codes), days.instants("closed_at"), state=State.CLOSED)
     return _by_day(closed.filter(closed_at__isnull=False), "closed_at").annotate(
-        closed=Count("pk"),
-        evaluated=Count("pk", filter=~Q(rating="")),
-        satisfied=Count("pk", filter=Q(rating__in=SATISFIED_RATINGS)),
-        dispute_closed=Count("pk", filter=Q(category_id__in=disputes)),
-        reworked=Count("pk", filter=Q(reworked=True)),
-        extended=Count("pk", filter=Q(extended=True)),
-        closed_late=Count("pk", filter=Q(closed_late=True)),
+        **tallies(closures(disputes)), closed_late=Count("pk", filter=CLOSED_LATE)
     )
 
 
@@ -221,7 +210,7 @@ def _without_cards(codes, days: Days, disputes: list[int]) -> Counted:
     )
 
 
-def _replace(codes, days: Days, rows: Counted, repeats: list[MetricsRepeat] | None) -> None:
+def _replace_days(codes, days: Days, rows: Counted) -> None:
     MetricsDay.objects.filter(_regions(codes), days.days()).delete()
     MetricsDay.objects.bulk_create(
         [
@@ -231,9 +220,11 @@ def _replace(codes, days: Days, rows: Counted, repeats: list[MetricsRepeat] | No
         ],
         batch_size=INSERT_BATCH,
     )
-    if repeats is not None:
-        MetricsRepeat.objects.filter(_regions(codes), days.days()).delete()
-        MetricsRepeat.objects.bulk_create(repeats, batch_size=INSERT_BATCH)
+
+
+def _replace_repeats(codes, days: Days) -> None:
+    MetricsRepeat.objects.filter(_regions(codes), days.days()).delete()
+    MetricsRepeat.objects.bulk_create(_repeats(codes, days), batch_size=INSERT_BATCH)
 
 
 def _recount_everything(disputes: list[int]) -> None:
@@ -246,7 +237,8 @@ def _recount_everything(disputes: list[int]) -> None:
             _trail_counts(None, everything),
         )
     )
-    _replace(None, everything, rows, _repeats(None, everything))
+    _replace_days(None, everything, rows)
+    _replace_repeats(None, everything)
 
 
 def _recount_village(code: str, touched: Days, carded: Days, disputes: list[int]) -> None:
@@ -264,9 +256,8 @@ def _recount_village(code: str, touched: Days, carded: Days, disputes: list[int]
     rows.update(_without_cards({code}, touched, disputes))
     for key, cards in _counted((_card_counts({code}, carded),)).items():
         rows.setdefault(key, {}).update(cards)
-    MetricsRepeat.objects.filter(region_code=code).filter(touched.days()).delete()
-    MetricsRepeat.objects.bulk_create(_repeats({code}, touched), batch_size=INSERT_BATCH)
-    _replace({code}, carded, rows, None)
+    _replace_days({code}, carded, rows)
+    _replace_repeats({code}, touched)
 
 
 def _counts_of(row: MetricsDay) -> dict[str, int]:
@@ -295,8 +286,7 @@ def rebuild(disputes: list[int]) -> None:
         state = _locked_state() or MetricsRollupState()
         newest = TrailEntry.objects.aggregate(newest=Max("pk"))["newest"] or 0
         _recount_everything(disputes)
-        now = timezone.now()
-        state.built_at = state.refreshed_at = now
+        state.built_at = timezone.now()
         state.dispute_categories = disputes
         state.settled_id = newest
         state.observations = []
@@ -358,7 +348,6 @@ def refresh(disputes: list[int]) -> bool:
         now = timezone.now()
         _observe(state, max(pk for pk, _ in listed), now)
         state.window_ids = [pk for pk, _ in listed if pk > state.settled_id]
-        state.refreshed_at = now
         state.save()
         return True
 

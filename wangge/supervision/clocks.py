@@ -14,7 +14,14 @@ from datetime import datetime
 from wangge.accounts.models import OrgUnit
 from wangge.events.models import Event
 from wangge.supervision import calendar
-from wangge.supervision.models import CARD_ORDER, LIGHT_ORDER, CardLevel, Clock, Light
+from wangge.supervision.models import (
+    CARD_ORDER,
+    LIGHT_ORDER,
+    CardLevel,
+    Clock,
+    Light,
+    event_copies,
+)
 from wangge.supervision.rules import Rule, rule_for
 
 # (fraction of the allowed time left, light it turns on)
@@ -113,11 +120,7 @@ def stop_clocks(event: Event, now: datetime) -> None:
 def sync_event_copies(event: Event) -> None:
     """Bring the event copies on its clocks up to the event: `perform` calls it after every
     action, in the action's transaction (see Clock.event_state)."""
-    Clock.objects.filter(event_id=event.pk).update(
-        event_state=event.state,
-        event_closed_at=event.closed_at,
-        event_accepted=event.accepted_at is not None,
-    )
+    Clock.objects.filter(event_id=event.pk).update(**event_copies(event))
 
 
 def any_unmet(event: Event) -> bool:

@@ -25,22 +25,35 @@ class Light(models.TextChoices):
 UNMET = models.Q(stopped_at__isnull=True) | models.Q(stopped_at__gt=models.F("due_at"))
 
 
-def copy_event_fields(clock: "Clock", event) -> None:
-    clock.event_state = event.state
-    clock.event_closed_at = event.closed_at
-    clock.event_accepted = event.accepted_at is not None
-    clock.event_category_id = event.category_id
+def event_copies(event) -> dict:
+    """The values of its event a clock keeps a copy of (see Clock.event_state)."""
+    return {
+        "event_state": event.state,
+        "event_closed_at": event.closed_at,
+        "event_accepted": event.accepted_at is not None,
+        "event_category_id": event.category_id,
+    }
+
+
+def fill_event_copies(clock: "Clock", event) -> None:
+    """Give a new clock its event's region code and copies, where it has none yet."""
+    if not clock.region_code:
+        clock.region_code = event.region_code
+    if not clock.event_state:
+        for name, value in event_copies(event).items():
+            setattr(clock, name, value)
 
 
 class ClockQuerySet(EventRegionQuerySet):
-    """`bulk_create` bypasses `save`: it fills the event copies of new clocks here."""
+    """`bulk_create` bypasses `save`: it fills the copies of new clocks here, from one
+    read of their events."""
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
-        missing = [clock for clock in objs if not clock.event_state]
+        missing = [clock for clock in objs if not (clock.event_state and clock.region_code)]
         events = Event.objects.in_bulk({clock.event_id for clock in missing})
         for clock in missing:
-            copy_event_fields(clock, events[clock.event_id])
+            fill_event_copies(clock, events[clock.event_id])
         return super().bulk_create(objs, *args, **kwargs)
 
 
@@ -157,10 +170,8 @@ class Clock(models.Model):
         return f"{self.event_id} {self.step} due {self.due_at:%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs) -> None:
-        if not self.region_code:
-            self.region_code = self.event.region_code
-        if self._state.adding and not self.event_state:
-            copy_event_fields(self, self.event)
+        if self._state.adding:
+            fill_event_copies(self, self.event)
         super().save(*args, **kwargs)
 
     @property

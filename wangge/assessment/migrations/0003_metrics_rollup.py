@@ -19,7 +19,6 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("built_at", models.DateTimeField(blank=True, null=True)),
-                ("refreshed_at", models.DateTimeField(blank=True, null=True)),
                 ("settled_id", models.BigIntegerField(default=0)),
                 ("window_ids", models.JSONField(default=list)),
                 ("observations", models.JSONField(default=list)),
