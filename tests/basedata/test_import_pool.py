@@ -14,8 +14,10 @@ from django.db import connection
 
 from tests.basedata import samples
 from wangge.basedata import importing
+from wangge.basedata.categories import BUILTIN
 from wangge.basedata.models import ImportJob, Person
 from wangge.basedata.protection import decrypt
+from wangge.basedata.services import create_record
 
 HEADER = ["姓名", "人口类型", "身份证号", "联系电话", "网格编码", "房屋编码", "经度", "纬度"]
 
@@ -78,6 +80,41 @@ def test_pooled_and_inline_imports_report_the_same_errors(as_user, cast, setting
         assert pooled_job[key] == inline_job[key], key
     assert (pooled_job["status"], pooled_job["rows_read"]) == ("rejected", 13)
     assert Person.objects.count() == 1  # only the fixture's person
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_stored_value_refused_while_writing_undoes_the_writes_and_reports_every_row(
+    as_user, cast, settings, person, processes
+):
+    """The first fault of this file is a stored ID number, met by the unique index while
+    its chunk is written (rows 2-4 are written before it); later chunks are looked up."""
+    grid = cast.jurisdiction.grids["t1_north"].code
+    other = samples.id_number(date(1960, 5, 5), 7)
+    create_record(
+        BUILTIN["person"],
+        cast["county_operator"],
+        {"name": "李四", "kind": "户籍人口", "id_number": other, "grid_code": grid},
+    )
+    rows = _rows(grid, 14)
+    rows[4][2] = samples.MAN  # row 6, in the second chunk
+    rows[6][2] = rows[4][2]  # row 8: repeats row 6 (reported as a repeat only)
+    rows[11][2] = other  # row 13: stored, found by the lookup
+    rows[13][3] = "12345"  # row 15: bad phone
+    job, report = _import(as_user("county_operator"), rows, settings, processes)
+    assert (job["status"], job["rows_read"], job["rows_imported"]) == ("rejected", 14, 0)
+    assert [(e["row"], e["column"]) for e in job["errors"]] == [
+        (6, "身份证号"),
+        (8, "身份证号"),
+        (13, "身份证号"),
+        (15, "联系电话"),
+    ]
+    assert [e["reason"] for e in job["errors"][:3]] == [
+        "已登记（不可重复）。",
+        "与本文件中前面的行重复。",
+        "已登记（不可重复）。",
+    ]
+    assert len(report) == 5
+    assert Person.objects.count() == 2, "the rows written before the refusal are undone"
 
 
 def test_a_pooled_import_writes_every_row_in_file_order(as_user, cast, settings, house):

@@ -89,9 +89,12 @@ class BulkWriter:
         self.write_rows([self.row(attrs) for attrs in rows])
 
     def write_rows(self, rows: list[Any]) -> None:
-        """Rows made by `row`, in one COPY (PostgreSQL) or one executemany (SQLite)."""
+        """Rows made by `row`, in one COPY (PostgreSQL) or one executemany (SQLite).
+
+        Errors are Django's on both (psycopg's `copy` is not wrapped by Django's cursor), so
+        a unique index's refusal is an IntegrityError either way."""
         cols = ", ".join(connection.ops.quote_name(c) for c in self.columns)
-        with connection.cursor() as cursor:
+        with connection.cursor() as cursor, connection.wrap_database_errors:
             if self.postgres:
                 with cursor.copy(
                     f"COPY {connection.ops.quote_name(self.table)} ({cols}) FROM STDIN"

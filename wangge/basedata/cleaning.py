@@ -51,6 +51,7 @@ class CleanRow:
 
 
 OUT_OF_SCOPE = "不存在或不在您的管辖范围内。"
+ALREADY_STORED = "已登记（不可重复）。"
 
 
 class PointNeeded(Exception):
@@ -262,17 +263,20 @@ class RowCleaner:
                 cleaned[at].errors.append(RowError(cleaned[at].row, spec.label, reason))
 
     def duplicates(
-        self, spec: FieldSpec, values: list[Any], exclude_pk=None
+        self, spec: FieldSpec, values: list[Any], exclude_pk=None, *, stored: bool = True
     ) -> list[tuple[int, str]]:
         """The positions among `values` (in row order; falsy: no value) of values seen
-        before or already stored, with the reason; all of them count as seen from now on.
+        before or (unless `stored` is False) already stored, with the reason; all of them
+        count as seen from now on.
 
         A chunk without a duplicate, the usual case, is decided by a few operations over
-        the whole chunk (see `seen`); only a chunk with one is walked row by row."""
+        the whole chunk (see `seen`); only a chunk with one is walked row by row. An import
+        that is still writing passes `stored=False`: the unique indexes check its rows
+        against the stored ones as they are written (see `importing.ImportRun._write`)."""
         present = [v for v in values if v]
         if not present:
             return []
-        existing = self._existing(spec.unique_attr, present, exclude_pk)
+        existing = self._existing(spec.unique_attr, present, exclude_pk) if stored else set()
         seen = self.seen[spec.name]
         keys = seen.keys(present)
         if not existing and seen.fresh(keys):
@@ -287,10 +291,15 @@ class RowCleaner:
                 found.append((at, "与本文件中前面的行重复。"))
                 continue
             if value in existing:
-                found.append((at, "已登记（不可重复）。"))
+                found.append((at, ALREADY_STORED))
             seen.add(key)
         seen.flush()
         return found
+
+    def stored(self, spec: FieldSpec, values: list[Any]) -> list[tuple[int, str]]:
+        """The positions among `values` of values already stored, with the reason."""
+        existing = self._existing(spec.unique_attr, [v for v in values if v], None)
+        return [(at, ALREADY_STORED) for at, value in enumerate(values) if value in existing]
 
     def _existing(self, attr: str, values: list[Any], exclude_pk) -> set:
         """The values already stored.

@@ -2,10 +2,12 @@
 
 The file is read as a stream in chunks. Each chunk is cleaned (validated, encrypted,
 indexed, placed in a grid; in worker processes on PostgreSQL, see `blocks`), checked for
-unique values and, as long as no row of the file has failed, written at once with COPY
-(PostgreSQL) or executemany (SQLite) inside the one transaction that spans the file.
-After the first bad row nothing more is written but every row is still checked, so the
-report lists every error; at the end a file with any error is rolled back whole.
+unique values against the file's earlier rows and, as long as no row of the file has
+failed, written at once with COPY (PostgreSQL) or executemany (SQLite) inside the one
+transaction that spans the file; the unique indexes check it against stored rows.
+After the first bad row nothing more is written but every row is still checked (stored
+unique values by query), so the report lists every error; at the end a file with any error
+is rolled back whole.
 Progress goes to the cache (the transaction hides the job row until it ends).
 """
 
@@ -45,6 +47,7 @@ logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 2000
 KEPT_ERRORS = 200  # on the job row; the full report is a CSV file beside the upload
+CONFLICT = "与数据库中已有数据冲突（重复，或所引用的网格、房屋已被删除），未导入任何数据。"
 
 
 class Rejected(Exception):
@@ -95,9 +98,10 @@ def _chunks(rows: Iterator[list[Any]], size: int) -> Iterator[tuple[int, list[li
 
 
 def _lookups_by_index() -> None:
-    """Plans the import's lookups (the unique check of each chunk, the references) as
-    index probes, for the rest of its transaction. Its table grows by a million rows
-    inside the transaction, unseen by the planner's statistics, which then prefers a
+    """Plans the import's lookups (the references; once a row has failed, the unique
+    check of each chunk) as index probes, for the rest of its transaction. Its table
+    grows by a million rows inside the transaction, unseen by the planner's statistics,
+    which then prefers a
     sequential scan per chunk: 72 ms a chunk at 200,000 rows, against 15 ms by the index,
     and growing with the table."""
     if connection.vendor == "postgresql":
@@ -115,6 +119,7 @@ class ImportRun:
         self.kept: list[dict[str, Any]] = []
         self.report_path = import_dir() / f"job-{job.pk}-errors.csv"
         self.processes = 1  # how many worker processes cleaned rows (1: none, all inline)
+        self.savepoint = ""  # taken as the transaction starts: a refused write returns to it
 
     def run(self) -> None:
         access.require_category(self.job.user, self.category)
@@ -124,14 +129,15 @@ class ImportRun:
             try:
                 with transaction.atomic():
                     _lookups_by_index()
+                    self.savepoint = transaction.savepoint()
                     self._read_and_write()
                     if self.error_count:
                         raise Rejected
             except Rejected:
                 pass
-            except IntegrityError:
+            except IntegrityError:  # at commit: a deferred foreign key (a grid deleted since)
                 logger.warning("import job %s broke a constraint", self.job.pk, exc_info=True)
-                self._error(RowError(0, "", "与已有记录重复（数据库唯一约束），未导入任何数据。"))
+                self._error(RowError(0, "", CONFLICT))
 
     def _error(self, error: RowError) -> None:
         self.error_count += 1
@@ -225,22 +231,57 @@ class ImportRun:
             for at, number, raw in result.deferred:
                 self.inline.keep(cleaner.clean(number, raw), result, at)
         self.rows_read += result.rows_read
-        errors = result.errors
-        for spec in cleaner.unique_specs:
-            for at, reason in cleaner.duplicates(spec, result.unique[spec.unique_attr]):
-                errors.append(RowError(result.numbers[at], spec.label, reason))
-        if errors:
-            errors.sort(key=lambda error: error.row)  # stable: a row's own order is kept
-        for error in errors:
-            self._error(error)
+        self._report(result.errors + self._unique_errors(result, cleaner))
         if not self.error_count:  # so every row of the chunk is faultless: none is None
-            self.writer.write_rows(result.lines)
-            self.rows_written += len(result.lines)
+            self._write(result, cleaner)
         cache.set(
             progress_key(self.job.pk),
             {"rows_read": self.rows_read, "error_count": self.error_count},
             timeout=3600,
         )
+
+    def _unique_errors(self, result: BlockResult, cleaner: RowCleaner) -> list[RowError]:
+        """Unique values repeated from the file's earlier rows and, unless the chunk is to
+        be written (see `_write`), those already stored; a repeated row is not reported
+        as stored as well."""
+        found = []
+        for spec in cleaner.unique_specs:
+            values = result.unique[spec.unique_attr]
+            found.append((spec, values, cleaner.duplicates(spec, values, stored=False)))
+        if self.error_count or result.errors or any(positions for _, _, positions in found):
+            for spec, values, positions in found:
+                repeated = {at for at, _ in positions}
+                unrepeated = [None if at in repeated else v for at, v in enumerate(values)]
+                positions.extend(cleaner.stored(spec, unrepeated))
+        return [
+            RowError(result.numbers[at], spec.label, reason)
+            for spec, _, positions in found
+            for at, reason in positions
+        ]
+
+    def _write(self, result: BlockResult, cleaner: RowCleaner) -> None:
+        """Writes a faultless chunk. While an import writes, its rows are not looked up
+        among the stored ones beforehand (a query per chunk, an eighth of the import's
+        time at a million rows): the unique indexes refuse a stored value as it is
+        written. Then everything written is undone (the file is rejected now) and the
+        chunk's stored values are reported row by row; later chunks are looked up."""
+        try:
+            self.writer.write_rows(result.lines)
+        except IntegrityError:
+            transaction.savepoint_rollback(self.savepoint)
+            errors = [
+                RowError(result.numbers[at], spec.label, reason)
+                for spec in cleaner.unique_specs
+                for at, reason in cleaner.stored(spec, result.unique[spec.unique_attr])
+            ]
+            self._report(errors or [RowError(0, "", CONFLICT)])
+            return
+        self.rows_written += len(result.lines)
+
+    def _report(self, errors: list[RowError]) -> None:
+        errors.sort(key=lambda error: error.row)  # stable: a row's own order is kept
+        for error in errors:
+            self._error(error)
 
 
 def run_import(job_id: int) -> ImportJob:
