@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from wangge.accounts.models import OrgUnit, UnitKind, User
@@ -94,35 +94,94 @@ class Subject:
 
     def events(self, via: str = "") -> Q:
         """The subject's events, as a filter on Event reached through `via`."""
+        if not self.is_region:
+            return Peers.of(self).events(via)
         if self.code_prefix is not None:
             low, high = prefix_range(self.code_prefix)
             return Q(**{f"{via}region_code__gte": low, f"{via}region_code__lte": high})
-        if self.department_id is not None:
-            return Q(
-                **{
-                    f"{via}parts__department_id": self.department_id,
-                    f"{via}parts__role__in": [PartRole.LEAD, PartRole.ASSIST],
-                }
-            )
-        if self.reporter_id is not None:
-            return Q(**{f"{via}reporter_id": self.reporter_id})
         return Q()
 
-    def copies(self) -> Q:
-        """The subject's clocks or trail entries (rows with a copy of the event's region code).
+    # A region subject as a selector of the per-event queries (see `Peers`): its clocks
+    # and trail entries carry a copy of the event's region code, so they are filtered on
+    # that copy and the query reads only the period's rows of the subtree instead of
+    # joining them to every event of the subtree; its counts come back under the key None.
 
-        A region subject filters on that copy, so the query reads only the period's rows of
-        the subtree instead of joining them to every event of the subtree.
-        """
-        if self.code_prefix is not None:
-            return self.events()
+    keys = (None,)
+    is_department = False
+
+    def copies(self) -> Q:
+        return self.events()
+
+    def clocks(self) -> Q:
+        return self.events()
+
+    def group(self, via: str = "") -> None:
+        return None
+
+    def clock_group(self) -> None:
+        return None
+
+
+SUBJECT_PARTS = (PartRole.LEAD, PartRole.ASSIST)  # a department answers for these events
+
+
+@dataclass(frozen=True)
+class Peers:
+    """Departments, or grid workers, counted together: the per-event queries grouped by
+    department or reporter, so that ranking every department or grid worker of a county
+    costs one set of queries instead of one set per unit. A unit alone is `Peers.of` its
+    subject; tests/assessment/test_peers.py checks that a group gives each member what it
+    gets alone."""
+
+    ids: tuple[int, ...]
+    is_department: bool  # else grid workers, by the events they reported
+
+    @classmethod
+    def of(cls, *subjects: Subject) -> "Peers":
+        """The departments, or the grid workers, that `subjects` name (in their order)."""
+        departments = tuple(s.department_id for s in subjects if s.department_id is not None)
+        reporters = tuple(s.reporter_id for s in subjects if s.reporter_id is not None)
+        if subjects and len(departments) == len(subjects):
+            return cls(departments, is_department=True)
+        if subjects and len(reporters) == len(subjects):
+            return cls(reporters, is_department=False)
+        raise ValueError("peers are departments or grid workers, all of one kind")
+
+    @property
+    def keys(self) -> tuple[int, ...]:
+        return self.ids
+
+    def events(self, via: str = "") -> Q:
+        if self.is_department:
+            return Q(
+                **{
+                    f"{via}parts__department_id__in": self.ids,
+                    f"{via}parts__role__in": SUBJECT_PARTS,
+                }
+            )
+        return Q(**{f"{via}reporter_id__in": self.ids})
+
+    def group(self, via: str = "") -> str:
+        return f"{via}parts__department_id" if self.is_department else f"{via}reporter_id"
+
+    def copies(self) -> Q:
         return self.events("event__")
 
     def clocks(self) -> Q:
-        """The clocks that judge the subject's timeliness and carry its cards."""
-        if self.department_id is not None:
-            return Q(unit_id=self.department_id) & self.events("event__")
+        """The clocks that judge timeliness and carry cards: a department's own only."""
+        if self.is_department:
+            return Q(
+                unit_id__in=self.ids,
+                event__parts__department_id=F("unit_id"),
+                event__parts__role__in=SUBJECT_PARTS,
+            )
         return self.copies()
+
+    def clock_group(self) -> str:
+        return "unit_id" if self.is_department else "event__reporter_id"
+
+
+Selector = Subject | Peers
 
 
 def subject_for(
@@ -228,43 +287,58 @@ def _between(field: str, start: datetime, end: datetime) -> Q:
     return Q(**{f"{field}__gte": start, f"{field}__lt": end})
 
 
-def _flow_counts(subject: Subject, start: datetime, end: datetime) -> dict[str, int]:
+def _tally(
+    rows: QuerySet, selector: Selector, group: str | None, aggregates: dict[str, Any]
+) -> dict[Any, dict[str, int]]:
+    """The aggregates over `rows` for each of the selector's keys, grouped by `group`;
+    zeros for a key without rows. A single subject's are aggregated without grouping,
+    which is the definition the grouped figures are tested against."""
+    if group is None or len(selector.keys) == 1:  # one subject: nothing to group
+        (key,) = selector.keys
+        return {key: rows.aggregate(**aggregates)}
+    # Annotations are renamed: some counts share a name with an Event field.
+    named = {f"n_{name}": aggregate for name, aggregate in aggregates.items()}
+    found = {row[group]: row for row in rows.order_by().values(group).annotate(**named)}
+    return {
+        key: {name: found[key][f"n_{name}"] if key in found else 0 for name in aggregates}
+        for key in selector.keys
+    }
+
+
+def _flow_counts(selector: Selector, start: datetime, end: datetime) -> dict[Any, dict[str, int]]:
     """Counts by report or acceptance time, and first-call resolution of hotline cases."""
     created = _between("created_at", start, end)
     accepted = _between("accepted_at", start, end)
     first_call = created & FIRST_CALL_CLOSED & Q(closed_at__lt=end)
-    return (
-        Event.objects.filter(subject.events())
-        .filter(created | accepted)
-        .aggregate(
-            **tallies(REPORTS, created),
-            accepted=Count("pk", filter=accepted),
-            hotline_first_call_resolved=Count("pk", filter=first_call),
-        )
-    )
+    rows = Event.objects.filter(selector.events()).filter(created | accepted)
+    aggregates = {
+        **tallies(REPORTS, created),
+        "accepted": Count("pk", filter=accepted),
+        "hotline_first_call_resolved": Count("pk", filter=first_call),
+    }
+    return _tally(rows, selector, selector.group(), aggregates)
 
 
 def _closed_counts(
-    subject: Subject, start: datetime, end: datetime, disputes: list[int]
-) -> dict[str, int]:
+    selector: Selector, start: datetime, end: datetime, disputes: list[int]
+) -> dict[Any, dict[str, int]]:
     """Events whose final closure falls in the period: ratings, rework, extension, lateness.
 
     Rework, extension and lateness are the event's fact columns (wangge/events/facts.py);
     a department's lateness counts only its own clocks, so it is read from the clocks.
     """
     late = {}
-    if subject.department_id is None:
+    if not selector.is_department:
         late["late_closed"] = Count("pk", filter=CLOSED_LATE)
-    return (
-        Event.objects.filter(subject.events())
-        .filter(state=State.CLOSED, closed_at__gte=start, closed_at__lt=end)
-        .aggregate(**tallies(closures(disputes)), **late)
+    rows = Event.objects.filter(selector.events()).filter(
+        state=State.CLOSED, closed_at__gte=start, closed_at__lt=end
     )
+    return _tally(rows, selector, selector.group(), {**tallies(closures(disputes)), **late})
 
 
 def _clock_counts(
-    subject: Subject, start: datetime, end: datetime, disputes: list[int]
-) -> dict[str, int]:
+    selector: Selector, start: datetime, end: datetime, disputes: list[int]
+) -> dict[Any, dict[str, int]]:
     """Cases left open past a deadline in the period, cards, and a department's late closures.
 
     Only unmet clocks (still running, or stopped after their due time) are read: a
@@ -277,7 +351,7 @@ def _clock_counts(
     due_in_period = _between("due_at", start, end)
     late = {}
     read = due_in_period
-    if subject.department_id is not None:
+    if selector.is_department:
         late["late_closed"] = Count("event_id", distinct=True, filter=closed_in_period)
         read = closed_in_period | due_in_period
     open_at_end = Q(event__state__in=WORKING_STATES) | Q(
@@ -285,33 +359,29 @@ def _clock_counts(
     )
     left_open = lapsed(start, end) & open_at_end & Q(event__accepted_at__isnull=False)
     dispute = Q(event__category_id__in=disputes)
-    return (
-        Clock.objects.filter(subject.clocks())
-        .filter(unmet_clocks())
-        .filter(read)
-        .aggregate(
-            **late,
-            left_open=Count("event_id", distinct=True, filter=left_open),
-            left_open_submitted=Count(
-                "event_id", distinct=True, filter=left_open & Q(event__state=State.SUBMITTED)
-            ),
-            dispute_left_open=Count("event_id", distinct=True, filter=left_open & dispute),
-            yellow_cards=Count("pk", filter=due_in_period & Q(card_level=CardLevel.YELLOW)),
-            red_cards=Count("pk", filter=due_in_period & Q(card_level=CardLevel.RED)),
-        )
-    )
+    rows = Clock.objects.filter(selector.clocks()).filter(unmet_clocks()).filter(read)
+    aggregates = {
+        **late,
+        "left_open": Count("event_id", distinct=True, filter=left_open),
+        "left_open_submitted": Count(
+            "event_id", distinct=True, filter=left_open & Q(event__state=State.SUBMITTED)
+        ),
+        "dispute_left_open": Count("event_id", distinct=True, filter=left_open & dispute),
+        "yellow_cards": Count("pk", filter=due_in_period & Q(card_level=CardLevel.YELLOW)),
+        "red_cards": Count("pk", filter=due_in_period & Q(card_level=CardLevel.RED)),
+    }
+    return _tally(rows, selector, selector.clock_group(), aggregates)
 
 
-def _trail_counts(subject: Subject, start: datetime, end: datetime) -> dict[str, int]:
+def _trail_counts(selector: Selector, start: datetime, end: datetime) -> dict[Any, dict[str, int]]:
     """Events with a dispatch, return or shelving in the period."""
     in_period = _between("created_at", start, end) & Q(action__in=FLOW_ACTIONS.values())
-    entries = TrailEntry.objects.filter(subject.copies())
-    return entries.filter(in_period).aggregate(
-        **{
-            name: Count("event_id", distinct=True, filter=Q(action=action))
-            for name, action in FLOW_ACTIONS.items()
-        }
-    )
+    rows = TrailEntry.objects.filter(selector.copies()).filter(in_period)
+    aggregates = {
+        name: Count("event_id", distinct=True, filter=Q(action=action))
+        for name, action in FLOW_ACTIONS.items()
+    }
+    return _tally(rows, selector, selector.group("event__"), aggregates)
 
 
 def _left_open_counts(
@@ -372,27 +442,33 @@ def _rolled_up_counts(
 
 
 def _per_event_counts(
-    subject: Subject, period: Period, disputes: list[int]
-) -> tuple[dict[str, int], ...]:
+    selector: Selector, period: Period, disputes: list[int]
+) -> dict[Any, tuple[dict[str, int], ...]]:
+    """The four count groups of each of the selector's keys."""
     start, end = period.bounds
-    return (
-        _flow_counts(subject, start, end),
-        _closed_counts(subject, start, end, disputes),
-        _clock_counts(subject, start, end, disputes),
-        _trail_counts(subject, start, end),
+    groups = (
+        _flow_counts(selector, start, end),
+        _closed_counts(selector, start, end, disputes),
+        _clock_counts(selector, start, end, disputes),
+        _trail_counts(selector, start, end),
     )
+    return {key: tuple(group[key] for group in groups) for key in selector.keys}
 
 
-def _verified_count(subject: Subject, start: datetime, end: datetime) -> int:
-    if subject.reporter_id is None:
-        return 0
-    return (
-        TrailEntry.objects.filter(actor_id=subject.reporter_id, action="verify")
+def _verified_counts(peers: Peers, start: datetime, end: datetime) -> dict[int, int]:
+    """Events each grid worker verified in the period (none for departments)."""
+    counts = dict.fromkeys(peers.ids, 0)
+    if peers.is_department:
+        return counts
+    rows = (
+        TrailEntry.objects.filter(actor_id__in=peers.ids, action="verify")
         .filter(_between("created_at", start, end))
-        .values("event_id")
-        .distinct()
-        .count()
+        .order_by()
+        .values("actor_id")
+        .annotate(n=Count("event_id", distinct=True))
     )
+    counts.update((row["actor_id"], row["n"]) for row in rows)
+    return counts
 
 
 def compute_metrics(
@@ -418,17 +494,16 @@ def _without_jit() -> None:
 
 def _mediations(subject: Subject, period: Period) -> MediationCounts:
     """Mediation outcomes of the dispute register of the subject's region subtree."""
-    if subject.department_id is not None or subject.reporter_id is not None:
-        return MediationCounts(0, 0)
     after = period.end + timedelta(days=1)
     return mediation_counts(subject.code_prefix or "", period.start, after)
 
 
-def _visits(subject: Subject, period: Period) -> tuple[int, int]:
-    if subject.reporter_id is None:
-        return 0, 0
-    counts = visit_counts([subject.reporter_id], period.start, period.end)[subject.reporter_id]
-    return counts.visits_done, counts.visits_overdue
+def _visits(peers: Peers, period: Period) -> dict[int, tuple[int, int]]:
+    """Each grid worker's visits done and overdue (none for departments)."""
+    if peers.is_department:
+        return dict.fromkeys(peers.ids, (0, 0))
+    counts = visit_counts(peers.ids, period.start, period.end)
+    return {key: (c.visits_done, c.visits_overdue) for key, c in counts.items()}
 
 
 def metrics_for_subject(
@@ -436,15 +511,47 @@ def metrics_for_subject(
 ) -> UnitMetrics:
     """The figures of one subject; a region subject reads the daily rollup once it has
     been built, everything else (and `use_rollup=False`) the per-event queries."""
+    if not subject.is_region:
+        peers = Peers.of(subject)
+        return metrics_for_peers(peers, period)[peers.ids[0]]
+    disputes = dispute_category_ids()
+    with transaction.atomic():
+        _without_jit()
+        if use_rollup and refresh(disputes):
+            counts = _rolled_up_counts(subject, period, disputes)
+        else:
+            counts = _per_event_counts(subject, period, disputes)[None]
+        mediations = _mediations(subject, period)
+    return _metrics(period, counts, mediations, verified=0, visits=(0, 0))
+
+
+def metrics_for_peers(peers: Peers, period: Period) -> dict[int, UnitMetrics]:
+    """The figures of each department or grid worker of `peers`, by id, from one set of
+    grouped queries (what a ranking needs)."""
     start, end = period.bounds
     disputes = dispute_category_ids()
     with transaction.atomic():
         _without_jit()
-        rolled_up = use_rollup and subject.is_region and refresh(disputes)
-        counts = _rolled_up_counts if rolled_up else _per_event_counts
-        flow, closed, clocks, trail = counts(subject, period, disputes)
-        mediations = _mediations(subject, period)
-        visits_done, visits_overdue = _visits(subject, period)
+        counts = _per_event_counts(peers, period, disputes)
+        verified = _verified_counts(peers, start, end)
+        visits = _visits(peers, period)
+    no_mediations = MediationCounts(0, 0)
+    return {
+        key: _metrics(period, counts[key], no_mediations, verified[key], visits[key])
+        for key in peers.ids
+    }
+
+
+def _metrics(
+    period: Period,
+    counts: tuple[dict[str, int], ...],
+    mediations: MediationCounts,
+    verified: int,
+    visits: tuple[int, int],
+) -> UnitMetrics:
+    """The figures and rates from the count groups of one subject."""
+    flow, closed, clocks, trail = counts
+    visits_done, visits_overdue = visits
     late_closed = closed.get("late_closed", clocks.get("late_closed"))
 
     due = closed["closed"] + clocks["left_open"]
@@ -463,7 +570,7 @@ def metrics_for_subject(
         dispatched=trail["dispatched"],
         returned=trail["returned"],
         shelved=trail["shelved"],
-        verified=_verified_count(subject, start, end),
+        verified=verified,
         due=due,
         closed=closed["closed"],
         closed_on_time=closed_on_time,

@@ -12,7 +12,14 @@ from django.db import models
 
 from wangge.accounts.models import OrgUnit, Role, UnitKind, User
 from wangge.accounts.scope import Scope
-from wangge.assessment.metrics import Period, Subject, UnitMetrics, metrics_for_subject
+from wangge.assessment.metrics import (
+    Peers,
+    Period,
+    Subject,
+    UnitMetrics,
+    metrics_for_peers,
+    metrics_for_subject,
+)
 from wangge.assessment.models import ScoringRule
 from wangge.regions.codes import RegionLevel, significant_prefix
 from wangge.regions.models import Region
@@ -96,6 +103,18 @@ def _candidates(kind: str, scope: Scope) -> list[Candidate]:
     raise ValueError(f"unknown ranking kind: {kind!r}")
 
 
+def _metrics(candidates: list[Candidate], period: Period) -> list[UnitMetrics]:
+    """Each candidate's figures: a township's from the daily rollup, departments and grid
+    workers all together from one set of grouped queries (12 departments of a county at
+    1 M events: one pass instead of twelve)."""
+    subjects = [candidate.subject for candidate in candidates]
+    if not subjects or subjects[0].is_region:
+        return [metrics_for_subject(subject, period) for subject in subjects]
+    peers = Peers.of(*subjects)
+    by_id = metrics_for_peers(peers, period)
+    return [by_id[key] for key in peers.ids]
+
+
 def rank_units(
     *,
     kind: str,
@@ -106,11 +125,12 @@ def rank_units(
 ) -> list[RankRow]:
     """Candidates of `kind` inside `scope`, best score first; equal scores share a rank."""
     rule = rule or active_rule()
-    period = Period(period_start, period_end)
-    scored = []
-    for candidate in _candidates(kind, scope):
-        metrics = metrics_for_subject(candidate.subject, period)
-        scored.append((score(metrics, rule), candidate, metrics))
+    candidates = _candidates(kind, scope)
+    figures = _metrics(candidates, Period(period_start, period_end))
+    scored = [
+        (score(metrics, rule), candidate, metrics)
+        for candidate, metrics in zip(candidates, figures, strict=True)
+    ]
     scored.sort(key=lambda row: (-row[0], row[1].key))
     rows: list[RankRow] = []
     for position, (points, candidate, metrics) in enumerate(scored, start=1):
