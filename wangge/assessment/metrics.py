@@ -107,7 +107,10 @@ class Subject:
     # joining them to every event of the subtree; its counts come back under the key None.
 
     keys = (None,)
-    is_department = False
+
+    @property
+    def is_department(self) -> bool:
+        return self.department_id is not None
 
     def copies(self) -> Q:
         return self.events()

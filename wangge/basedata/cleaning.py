@@ -271,8 +271,8 @@ class RowCleaner:
 
         A chunk without a duplicate, the usual case, is decided by a few operations over
         the whole chunk (see `seen`); only a chunk with one is walked row by row. An import
-        that is still writing passes `stored=False`: the unique indexes check its rows
-        against the stored ones as they are written (see `importing.ImportRun._write`)."""
+        passes `stored=False` and asks `stored` only for the chunks it will not write: the
+        unique indexes check the others as they are written (`importing.ImportRun`)."""
         present = [v for v in values if v]
         if not present:
             return []

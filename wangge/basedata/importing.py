@@ -101,9 +101,8 @@ def _lookups_by_index() -> None:
     """Plans the import's lookups (the references; once a row has failed, the unique
     check of each chunk) as index probes, for the rest of its transaction. Its table
     grows by a million rows inside the transaction, unseen by the planner's statistics,
-    which then prefers a
-    sequential scan per chunk: 72 ms a chunk at 200,000 rows, against 15 ms by the index,
-    and growing with the table."""
+    which then prefers a sequential scan per chunk: 72 ms a chunk at 200,000 rows,
+    against 15 ms by the index, and growing with the table."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
