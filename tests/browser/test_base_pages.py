@@ -101,7 +101,16 @@ def test_operator_imports_houses_then_browses_them_masked(browsing, cast):
     screenshot(page, "base-person-desktop")
 
     page.goto("/base/map/")
-    page.wait_for_function("Number(document.getElementById('base-map').dataset.points) >= 4")
+    points = "document.getElementById('base-map').dataset.points"
+    page.wait_for_function(f"Number({points}) >= 4")
+    shown = page.evaluate(points)
+    layers = page.locator("input[name=layer]")
+    for i in range(layers.count()):
+        layers.nth(i).uncheck()
+    page.wait_for_function(f"{points} === '0'")  # nothing to fetch: drawn empty at once
+    for i in range(layers.count()):
+        layers.nth(i).check()
+    page.wait_for_function(f"{points} === '{shown}'")
 
 
 def test_search_on_a_phone(browsing, cast):

@@ -80,8 +80,6 @@
       },
     }).addTo(map);
     const points = L.markerClusterGroup({ maxClusterRadius: 40 }).addTo(map);
-    let timer = null;
-    let request = 0;
 
     function draw(data) {
       points.clearLayers();
@@ -98,33 +96,20 @@
         (data.truncated.length ? "，" + summary.dataset.more : "");
     }
 
-    function load() {
-      const b = map.getBounds();
-      const params = new URLSearchParams({
-        bbox: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => Math.max(-180, Math.min(180, v)).toFixed(5)).join(","),
-      });
-      const layers = Array.from(legend.querySelectorAll("input[name=layer]:checked")).map((i) => i.value);
-      if (!layers.length) { draw({ features: [], truncated: [] }); return; }
-      layers.forEach((l) => params.append("layer", l));
-      const mine = ++request;
-      fetch(el.dataset.pointsUrl + "?" + params, { credentials: "same-origin" })
-        .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
-        .then((data) => { if (mine === request) draw(data); })
-        .catch(() => { summary.textContent = "—"; });
-    }
-
-    function later() { clearTimeout(timer); timer = setTimeout(load, 300); }
-
-    fetch(el.dataset.gridsUrl + "?zoom=12", { credentials: "same-origin" })
-      .then((r) => r.json())
-      .then((collection) => {
-        grids.addData(collection);
-        if (collection.features.length) map.fitBounds(grids.getBounds());
-        el.dataset.grids = String(collection.features.length);
-        map.on("moveend", later);
-        legend.addEventListener("change", later);
-        load();
-      });
+    W.viewportPoints(map, el, {
+      grids,
+      legend,
+      gridsUrl: el.dataset.gridsUrl,
+      pointsUrl: el.dataset.pointsUrl,
+      query: (params) => {
+        const layers = Array.from(legend.querySelectorAll("input[name=layer]:checked")).map((i) => i.value);
+        layers.forEach((l) => params.append("layer", l));
+        if (!layers.length) draw({ features: [], truncated: [] });
+        return layers.length > 0;
+      },
+      draw,
+      failed: () => { summary.textContent = "—"; },
+    });
   }
 
   document.addEventListener("DOMContentLoaded", () => {

@@ -179,8 +179,6 @@
     }).addTo(map);
     const points = L.markerClusterGroup({ maxClusterRadius: 50 }).addTo(map);
     const cells = L.layerGroup().addTo(map);
-    let timer = null;
-    let request = 0;
 
     function draw(data) {
       points.clearLayers();
@@ -213,33 +211,20 @@
       summary.textContent = total + " " + el.dataset.pointsLabel;
     }
 
-    function load() {
-      const b = map.getBounds();
-      const params = new URLSearchParams({
-        bbox: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => Math.max(-180, Math.min(180, v)).toFixed(5)).join(","),
-        zoom: String(map.getZoom()),
-      });
-      checkedStates(legend).forEach((s) => params.append("state", s));
-      const mine = ++request;
-      fetch(el.dataset.eventsUrl + "?" + params, { credentials: "same-origin" })
-        .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
-        .then((data) => { if (mine === request) draw(data); })
-        .catch(() => { summary.textContent = "—"; });
-    }
-
-    function later() { clearTimeout(timer); timer = setTimeout(load, 300); }
-
-    fetch(el.dataset.gridsUrl + "?zoom=12", { credentials: "same-origin" })
-      .then((r) => r.json())
-      .then((collection) => {
-        grids.addData(collection);
-        if (collection.features.length) map.fitBounds(grids.getBounds());
-        el.dataset.grids = String(collection.features.length);
-        map.on("moveend", later);
-        legend.addEventListener("change", later);
-        document.body.addEventListener("wangge:changed", later);
-        load();
-      });
+    const reload = W.viewportPoints(map, el, {
+      grids,
+      legend,
+      gridsUrl: el.dataset.gridsUrl,
+      pointsUrl: el.dataset.eventsUrl,
+      query: (params) => {
+        params.append("zoom", String(map.getZoom()));
+        checkedStates(legend).forEach((s) => params.append("state", s));
+        return true;
+      },
+      draw,
+      failed: () => { summary.textContent = "—"; },
+    });
+    document.body.addEventListener("wangge:changed", reload);
   }
 
   /* ---------------------------------------------------------------- start */
