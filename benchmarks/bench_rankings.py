@@ -33,7 +33,7 @@ from django.utils import timezone  # noqa: E402
 
 from wangge.accounts.scope import EVERYTHING  # noqa: E402
 from wangge.assessment.metrics import Period, metrics_for_subject  # noqa: E402
-from wangge.assessment.ranking import RankingKind, _candidates, rank_units  # noqa: E402
+from wangge.assessment.ranking import RankingKind, candidates_of, rank_units  # noqa: E402
 from wangge.events.models import Event  # noqa: E402
 
 
@@ -61,7 +61,7 @@ def main() -> None:
     )
     for label, period in months.items():
         for kind in RankingKind.values:
-            candidates = _candidates(kind, EVERYTHING)
+            candidates = candidates_of(kind, EVERYTHING)
 
             def ranking(kind=kind, period=period):
                 return rank_units(

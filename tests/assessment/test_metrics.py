@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.assessment.conftest import at, refresh
 from tests.jurisdiction import COUNTY, TOWNSHIP_1, TOWNSHIP_2
 from wangge.assessment.metrics import compute_metrics, rate
-from wangge.events.choices import Channel, Rating, State, Step
+from wangge.events.choices import Channel, PartRole, Rating, State, Step
 from wangge.events.models import Category
 from wangge.supervision.models import CardLevel
 
@@ -235,7 +235,8 @@ def test_a_township_sees_only_its_own_subtree(build):
 def test_a_department_answers_for_its_parts_and_its_own_clocks(build, cast):
     # X: the department leads; its handling clock was met, but the centre's accept
     # clock overran -> on time for the department.  Y: the department assists and its
-    # clock overran -> late.  Z: another unit's event -> not the department's.
+    # clock overran -> late.  Z: another unit's event -> not the department's.  C: the
+    # department only has a copy (抄告) -> not its case, late as it was.
     x = build.event(closed=at("2026-10-10"))
     build.part(x, cast.department)
     build.clock(
@@ -250,6 +251,9 @@ def test_a_department_answers_for_its_parts_and_its_own_clocks(build, cast):
     build.part(y, cast.department, role="assist")
     build.clock(y, due=at("2026-10-08"), stopped=at("2026-10-09"))
     build.event(closed=at("2026-10-10"))
+    c = build.event(closed=at("2026-10-10"))
+    build.part(c, cast.department, role=PartRole.COPY)
+    build.clock(c, due=at("2026-10-08"), stopped=at("2026-10-09"))
 
     m = compute_metrics(unit=cast.department, **OCT)
 

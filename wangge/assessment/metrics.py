@@ -17,6 +17,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from wangge.accounts.models import OrgUnit, UnitKind, User
+from wangge.accounts.scope import Scope
 from wangge.assessment.counts import (
     CLOSED_LATE,
     FIRST_CALL_CLOSED,
@@ -32,7 +33,7 @@ from wangge.events.choices import WORKING_STATES, PartRole, State
 from wangge.events.facts import unmet_clocks
 from wangge.events.models import Category, Event, TrailEntry
 from wangge.fieldwork.metrics import visit_counts
-from wangge.regions.codes import REGION_CODE_LENGTH, SIGNIFICANT_DIGITS, prefix_range
+from wangge.regions.codes import REGION_CODE_LENGTH, SIGNIFICANT_DIGITS
 from wangge.supervision.models import CardLevel, Clock
 
 RATE_PLACES = Decimal("0.0001")
@@ -96,10 +97,7 @@ class Subject:
         """The subject's events, as a filter on Event reached through `via`."""
         if not self.is_region:
             return Peers.of(self).events(via)
-        if self.code_prefix is not None:
-            low, high = prefix_range(self.code_prefix)
-            return Q(**{f"{via}region_code__gte": low, f"{via}region_code__lte": high})
-        return Q()
+        return Scope(prefix=self.code_prefix).condition(f"{via}region_code")
 
     # A region subject as a selector of the per-event queries (see `Peers`): its clocks
     # and trail entries carry a copy of the event's region code, so they are filtered on

@@ -75,7 +75,8 @@ def score(metrics: UnitMetrics, rule: ScoringRule) -> Decimal:
     return total.quantize(SCORE_PLACES)
 
 
-def _candidates(kind: str, scope: Scope) -> list[Candidate]:
+def candidates_of(kind: str, scope: Scope) -> list[Candidate]:
+    """The units a ranking of `kind` compares inside `scope`, in a stable order."""
     if scope.empty:
         return []
     if kind == RankingKind.TOWNSHIP:
@@ -125,7 +126,7 @@ def rank_units(
 ) -> list[RankRow]:
     """Candidates of `kind` inside `scope`, best score first; equal scores share a rank."""
     rule = rule or active_rule()
-    candidates = _candidates(kind, scope)
+    candidates = candidates_of(kind, scope)
     figures = _metrics(candidates, Period(period_start, period_end))
     scored = [
         (score(metrics, rule), candidate, metrics)

@@ -30,6 +30,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from wangge.accounts.scope import Scope
 from wangge.assessment.counts import (
     CLOSED_LATE,
     FIRST_CALL_CLOSED,
@@ -42,7 +43,6 @@ from wangge.assessment.models import MetricsDay, MetricsRepeat, MetricsRollupSta
 from wangge.events.choices import State
 from wangge.events.facts import unmet_clocks
 from wangge.events.models import Event, TrailEntry
-from wangge.regions.codes import prefix_range
 from wangge.supervision.models import CardLevel, Clock
 
 # Longer than any transaction of the workflow or the sweep can stay open.
@@ -365,10 +365,7 @@ def day_sums(
 
 
 def _subtree(code_prefix: str | None) -> Q:
-    if code_prefix is None:
-        return Q()
-    low, high = prefix_range(code_prefix)
-    return Q(region_code__gte=low, region_code__lte=high)
+    return Scope(prefix=code_prefix).condition("region_code")
 
 
 def period_sums(code_prefix: str | None, first: date, last: date) -> dict[str, int]:

@@ -8,15 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from wangge.events.choices import (
-    Channel,
-    LimitUnit,
-    PartRole,
-    Priority,
-    Rating,
-    State,
-    Step,
-)
+from wangge.events.choices import Channel, LimitUnit, PartRole, Priority, Rating, State, Step
 
 # States an event can still move out of: what the console and the map show by default.
 # Defined here because the partial index of live events below is built on them.

@@ -30,6 +30,7 @@ from wangge.regions.codes import REGION_CODE_LENGTH
 from wangge.regions.locate import GridHit, LocationError, locate, parse_crs
 from wangge.regions.models import Grid
 from wangge.supervision.clocks import sync_event_copies
+from wangge.supervision.models import event_copies
 
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out over the phone
 TRACKING_LENGTH = 12  # 31**12 ≈ 2**59: not guessable, short enough to type
@@ -368,6 +369,7 @@ def perform(
             parts=parts,
             to_state=spec.to_state or event.state,
         )
+        copied = event_copies(event)
         TRANSITIONS[action](ctx)
         from_state = event.state
         written = Event.objects.filter(pk=event.pk, version=event.version).update(
@@ -380,7 +382,8 @@ def perform(
         event.state = ctx.to_state
         event.version += 1
         event.updated_at = now
-        sync_event_copies(event)
+        if event_copies(event) != copied:  # most actions keep state, closure and category
+            sync_event_copies(event)
         entry = append_entry(
             event,
             action=action,

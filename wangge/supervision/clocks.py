@@ -119,7 +119,7 @@ def stop_clocks(event: Event, now: datetime) -> None:
 
 def sync_event_copies(event: Event) -> None:
     """Bring the event copies on its clocks up to the event: `perform` calls it after every
-    action, in the action's transaction (see Clock.event_state)."""
+    action that changed them, in the action's transaction (see Clock.event_state)."""
     Clock.objects.filter(event_id=event.pk).update(**event_copies(event))
 
 

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wangge.events.choices import WORKING_STATES, LimitUnit, State, Step
+from wangge.events.facts import unmet_clocks
 from wangge.events.models import Event, EventRegionQuerySet
 
 
@@ -22,7 +23,7 @@ class Light(models.TextChoices):
     RED = "red", _("红灯")
 
 
-UNMET = models.Q(stopped_at__isnull=True) | models.Q(stopped_at__gt=models.F("due_at"))
+UNMET = unmet_clocks()
 
 
 def event_copies(event) -> dict:
@@ -89,7 +90,7 @@ class Clock(models.Model):
     allowed_seconds = models.FloatField(default=0)
     next_check_at = models.DateTimeField(null=True, blank=True)
     # Copies of the event's state, closure time, acceptance and category, kept by the
-    # workflow (`sync_event_copies` after every action, in the same transaction): the
+    # workflow (`sync_event_copies` after an action changes them, in its transaction): the
     # assessment counts cases left open past a deadline from unmet clocks alone, through
     # the partial indexes below, instead of joining them to events (docs/METRICS.md).
     event_state = models.CharField(max_length=16, blank=True, editable=False)
