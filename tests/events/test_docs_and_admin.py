@@ -2,6 +2,7 @@ from io import StringIO
 from pathlib import Path
 
 from django.core.management import call_command
+from django.utils import translation
 
 from wangge.accounts.models import User
 from wangge.events.models import TrailEntry
@@ -19,6 +20,12 @@ def test_the_committed_workflow_doc_matches_the_state_table():
     )
     for name in ACTIONS:
         assert f"| `{name}` |" in out.getvalue()
+
+
+def test_the_workflow_doc_does_not_follow_the_active_language():
+    """A request or test that switched to English must not change the generated doc."""
+    with translation.override("en"):
+        assert markdown_table() == WORKFLOW_DOC.read_text(encoding="utf-8")
 
 
 def test_admin_lists_categories_as_a_tree_and_keeps_the_trail_read_only(

@@ -10,6 +10,9 @@ applies that rule.
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.conf import settings
+from django.utils import translation
+
 from wangge.accounts.models import Role
 from wangge.events.choices import State
 
@@ -452,7 +455,13 @@ CHECKS = [
 
 
 def markdown_table() -> str:
-    """The state table as Markdown, the source of docs/WORKFLOW.md."""
+    """The state table as Markdown, the source of docs/WORKFLOW.md: in the project's own
+    language whatever the caller's (a request or a test may have switched to English)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _markdown_table()
+
+
+def _markdown_table() -> str:
     lines = [
         "# Workflow state table",
         "",
