@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from tests.jurisdiction import Jurisdiction, build_jurisdiction
 from wangge.accounts.models import OrgUnit, Role, UnitKind, User
@@ -51,6 +52,14 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """The language a request activated (LocaleMiddleware never deactivates it) must not
+    leak into the next test of the same worker."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
