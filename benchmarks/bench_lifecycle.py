@@ -287,11 +287,11 @@ def event_rows(intakes: list[Intake], now) -> list[dict]:
 
 def companion_rows(intakes: list[Intake], now) -> list[tuple[dict, dict]]:
     """The first trail entry and the accept clock of each report, precomputed."""
+    from wangge.events import calendar
     from wangge.events.choices import Priority, Step
+    from wangge.events.clocks import deadline_after
     from wangge.events.reference import reference
     from wangge.events.trail import GENESIS
-    from wangge.supervision import calendar
-    from wangge.supervision.clocks import deadline_after
 
     limits = reference().limits
     rows = []
@@ -352,8 +352,7 @@ def through_plain_insert(intakes: list[Intake], now) -> Rate:
     makes (event, its first trail entry, its accept clock), every value precomputed."""
     from django.db import connection, transaction
 
-    from wangge.events.models import Event, TrailEntry
-    from wangge.supervision.models import Clock
+    from wangge.events.models import Clock, Event, TrailEntry
 
     event_sql, event_params = row_sql(Event, event_rows(intakes, now), returning=True)
     companions = companion_rows(intakes, now)

@@ -48,11 +48,10 @@ from wangge.assessment.metrics import (  # noqa: E402
 from wangge.assessment.models import MetricsDay  # noqa: E402
 from wangge.events.choices import Channel, PartRole, Rating, State, Step  # noqa: E402
 from wangge.events.facts import refresh_facts  # noqa: E402
-from wangge.events.models import Category, Event, EventPart, TrailEntry  # noqa: E402
+from wangge.events.models import CardLevel, Category, Clock, Event, EventPart, TrailEntry  # noqa: E402
 from wangge.regions.codes import RegionLevel, prefix_range  # noqa: E402
 from wangge.regions.models import Grid  # noqa: E402
 from wangge.regions.services import save_grid, save_region  # noqa: E402
-from wangge.supervision.models import CardLevel, Clock  # noqa: E402
 
 TZ = ZoneInfo("Asia/Shanghai")
 COUNTY = "211421000000"

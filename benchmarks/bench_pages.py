@@ -349,8 +349,7 @@ def load_events(total: int) -> None:
     from django.utils import timezone
 
     from wangge.assessment.metrics import build_rollup
-    from wangge.events.models import Event, EventPart, TrailEntry
-    from wangge.supervision.models import Clock
+    from wangge.events.models import Clock, Event, EventPart, TrailEntry
 
     started = time.perf_counter()
     plan = Plan()

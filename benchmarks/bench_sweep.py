@@ -34,9 +34,8 @@ from tests.jurisdiction import build_jurisdiction  # noqa: E402
 from wangge.accounts.models import OrgUnit, Role, UnitKind, User  # noqa: E402
 from wangge.accounts.services import grant_role  # noqa: E402
 from wangge.events.choices import Channel, LimitUnit, Step  # noqa: E402
-from wangge.events.models import Category, Event  # noqa: E402
+from wangge.events.models import Category, Clock, Event, Light  # noqa: E402
 from wangge.regions.codes import RegionLevel  # noqa: E402
-from wangge.supervision.models import Clock, Light  # noqa: E402
 from wangge.supervision.sweep import run_sweep  # noqa: E402
 
 CHUNK = 20_000

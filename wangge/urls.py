@@ -10,9 +10,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
 from django.views import defaults
 
-from wangge.api.errors import error_body
-from wangge.api.routes import api
+from wangge.errors import error_body
 from wangge.events.api.media import public_copy
+from wangge.routes import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),

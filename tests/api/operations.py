@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from ninja.operation import Operation
 
-from wangge.api.routes import api
+from wangge.routes import api
 
 API_MOUNT = "/api"
 

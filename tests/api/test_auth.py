@@ -12,11 +12,10 @@ from django.utils import timezone
 from tests.api.conftest import assert_error_body
 from tests.api.operations import all_operations, sample_url
 from tests.conftest import PASSWORD
-from wangge.accounts.models import ApiToken
+from wangge.accounts.models import PUBLIC, ApiToken
 from wangge.accounts.services import issue_token
 from wangge.api.auth import BrowserSessionAuth
-from wangge.api.errors import ApiError
-from wangge.api.permissions import PUBLIC
+from wangge.errors import DomainError
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
@@ -123,7 +122,7 @@ def _session_request(user, csrf: bool):
 
 def test_session_auth_refuses_unsafe_method_without_csrf_token(cast):
     user = cast["county_operator"]
-    with pytest.raises(ApiError) as refused:
+    with pytest.raises(DomainError) as refused:
         BrowserSessionAuth()(_session_request(user, csrf=False))
     assert (refused.value.status, refused.value.code) == (403, "csrf_failed")
     assert BrowserSessionAuth()(_session_request(user, csrf=True)) == user

@@ -65,3 +65,12 @@ def test_document_declares_the_error_body_for_every_operation(db):
         for method, operation in item.items():
             refused = operation["responses"]["4XX"]["content"]["application/json"]["schema"]
             assert refused == {"$ref": "#/components/schemas/Error"}, (method, path)
+
+
+def test_operation_ids_are_unique_and_named_by_app_and_handler(db):
+    """`<app>_<handler>` unless an operation names itself, so moving a handler between
+    modules of its app keeps the id that generated clients use as their method name."""
+    document = Client().get("/api/openapi.json").json()
+    ids = [op["operationId"] for item in document["paths"].values() for op in item.values()]
+    assert len(ids) == len(set(ids))
+    assert {"fieldwork_add_track_points", "fieldwork_add_points", "regions_list_grids"} <= set(ids)

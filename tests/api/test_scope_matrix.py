@@ -11,8 +11,7 @@ from shapely.geometry import box
 
 from tests.api.conftest import assert_error_body, region_subtree, visible_grids
 from tests.api.operations import all_operations, sample_url
-from wangge.accounts.models import ApiToken, GridAssignment, OrgUnit, RoleGrant, User
-from wangge.api.permissions import PUBLIC
+from wangge.accounts.models import PUBLIC, ApiToken, GridAssignment, OrgUnit, RoleGrant, User
 from wangge.regions.models import Grid, Region
 
 # Cast members allowed to read jurisdiction data (regions and grids).

@@ -14,8 +14,7 @@ import pytest
 
 from wangge.events.choices import Channel, PartRole, State, Step
 from wangge.events.facts import refresh_facts
-from wangge.events.models import Category, Event, EventPart, TrailEntry
-from wangge.supervision.models import CardLevel, Clock
+from wangge.events.models import CardLevel, Category, Clock, Event, EventPart, TrailEntry
 
 TZ = ZoneInfo("Asia/Shanghai")
 

@@ -10,8 +10,7 @@ from tests.assessment.conftest import at, refresh
 from tests.jurisdiction import COUNTY, TOWNSHIP_1, TOWNSHIP_2
 from wangge.assessment.metrics import compute_metrics, rate
 from wangge.events.choices import Channel, PartRole, Rating, State, Step
-from wangge.events.models import Category
-from wangge.supervision.models import CardLevel
+from wangge.events.models import CardLevel, Category
 
 OCT = {"period_start": date(2026, 10, 1), "period_end": date(2026, 10, 31)}
 

@@ -16,9 +16,8 @@ from tests.jurisdiction import COUNTY
 from wangge.assessment.metrics import compute_metrics
 from wangge.events.choices import Channel, Rating
 from wangge.events.facts import refresh_facts
-from wangge.events.models import Event, TrailEntry
+from wangge.events.models import Clock, Event, TrailEntry
 from wangge.events.services import perform
-from wangge.supervision.models import Clock
 
 MARCH = {"period_start": date(2026, 3, 1), "period_end": date(2026, 3, 31)}
 FACTS = ("routed", "reworked", "extended", "closed_late")

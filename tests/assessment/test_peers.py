@@ -24,8 +24,8 @@ from wangge.assessment.metrics import (
 )
 from wangge.assessment.ranking import rank_units
 from wangge.events.choices import Channel, PartRole, Rating, State, Step
+from wangge.events.models import CardLevel
 from wangge.regions.codes import RegionLevel
-from wangge.supervision.models import CardLevel
 
 
 def assert_peers_agree(peers: Peers, spans) -> int:

@@ -13,7 +13,7 @@ from wangge.assessment.metrics import compute_metrics
 from wangge.assessment.models import ScoringRule
 from wangge.assessment.ranking import rank_units, score
 from wangge.events.choices import Rating, State
-from wangge.supervision.models import CardLevel
+from wangge.events.models import CardLevel
 
 OCT = {"period_start": date(2026, 10, 1), "period_end": date(2026, 10, 31)}
 

@@ -8,7 +8,8 @@ backfill must derive it, and a subtree must see only its own clocks and entries.
 import importlib
 from datetime import date, timedelta
 
-from django.apps import apps
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from tests.assessment.conftest import at
 from tests.events.conftest import T0, VILLAGE_2_POINT, categories, report  # noqa: F401
@@ -16,9 +17,8 @@ from tests.jurisdiction import TOWNSHIP_1, TOWNSHIP_2
 from wangge.accounts.models import Role, User
 from wangge.assessment.metrics import compute_metrics
 from wangge.events.choices import State, Step
-from wangge.events.models import Event, TrailEntry
+from wangge.events.models import CardLevel, Clock, Event, TrailEntry
 from wangge.events.services import perform
-from wangge.supervision.models import CardLevel, Clock
 from wangge.supervision.sweep import run_sweep
 
 OCT = {"period_start": date(2026, 10, 1), "period_end": date(2026, 10, 31)}
@@ -67,11 +67,15 @@ def test_the_backfill_migrations_derive_the_copy_from_the_event(build):
     Clock.objects.update(region_code="")
     TrailEntry.objects.update(region_code="")
 
-    for module in (
-        "wangge.events.migrations.0005_trailentry_region_code",
-        "wangge.supervision.migrations.0005_clock_region_code",
-    ):
-        importlib.import_module(module).backfill_region_code(apps, None)
+    # The models as those migrations knew them (the clock has since moved to events).
+    migrations = [
+        ("events", "0005_trailentry_region_code"),
+        ("supervision", "0005_clock_region_code"),
+    ]
+    historical = MigrationExecutor(connection).loader.project_state(migrations).apps
+    for app, name in migrations:
+        module = f"wangge.{app}.migrations.{name}"
+        importlib.import_module(module).backfill_region_code(historical, None)
 
     assert copies_differing_from_their_event() == []
 

@@ -29,9 +29,8 @@ from wangge.assessment.metrics import (
 )
 from wangge.assessment.models import MetricsDay, MetricsRepeat
 from wangge.events.choices import Channel, Rating, State, Step
-from wangge.events.models import Category
+from wangge.events.models import CardLevel, Category, Clock
 from wangge.events.services import perform
-from wangge.supervision.models import CardLevel, Clock
 from wangge.supervision.sweep import run_sweep
 
 STATES = [State.CLOSED] * 6 + [

@@ -16,8 +16,8 @@ from wangge.assessment.breakdown import daily_counts
 from wangge.assessment.metrics import Period, Subject, region_prefix
 from wangge.assessment.models import MetricsDay
 from wangge.demo.events import demo_events
+from wangge.events.models import Clock
 from wangge.regions.locate import VERSION_KEY
-from wangge.supervision.models import Clock
 from wangge.supervision.sweep import run_sweep
 
 

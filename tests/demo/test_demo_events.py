@@ -18,11 +18,10 @@ from wangge.demo.builder import build_demo
 from wangge.demo.categories import TREE
 from wangge.demo.events import demo_events, load_demo_events
 from wangge.events.choices import SATISFIED_RATINGS, Rating, State
-from wangge.events.models import Category, Event, StepLimit, TrailEntry
+from wangge.events.models import Category, Clock, Event, StepLimit, TrailEntry
 from wangge.events.trail import verify_trail
 from wangge.regions.codes import RegionLevel
 from wangge.regions.locate import VERSION_KEY
-from wangge.supervision.models import Clock
 
 SMALL_EVENTS = 120
 NOW = datetime(2026, 11, 20, 4, 0, tzinfo=UTC)

@@ -6,13 +6,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 
 from tests.eventapi.conftest import image_bytes, jpeg_bytes
-from wangge.api.routes import api
+from wangge.api.forms import form_fields
 from wangge.events.api.actions import PHOTO_ACTIONS
-from wangge.events.api.forms import form_fields
+from wangge.events.api.schemas import action_schema
 from wangge.events.models import Attachment, Event
-from wangge.events.schemas import action_schema
 from wangge.events.services import perform
 from wangge.events.workflow import ACTIONS
+from wangge.routes import api
 
 
 def _photo(data: bytes | None = None, name: str = "result.jpg") -> SimpleUploadedFile:

@@ -3,9 +3,9 @@
 import pytest
 
 from tests.eventapi.conftest import VILLAGE_2_POINT
-from wangge.api.routes import api
 from wangge.events.models import Event
 from wangge.events.workflow import ACTIONS
+from wangge.routes import api
 
 STAFF_ACTIONS = [name for name, spec in ACTIONS.items() if not spec.intake]
 

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from tests.eventapi.conftest import VILLAGE_1_POINT, image_bytes, jpeg_bytes
-from wangge.api.errors import ApiError
+from wangge.errors import DomainError
 from wangge.events.attachments import public_name, save_attachments
 from wangge.events.models import Attachment, Event
 
@@ -68,7 +68,7 @@ def test_png_and_webp_are_accepted(report, fmt, content_type):
 )
 def test_content_that_is_not_an_allowed_image_is_refused(report, data):
     event = report()
-    with pytest.raises(ApiError) as caught:
+    with pytest.raises(DomainError) as caught:
         save_attachments(event, None, [_upload(data)], None)
     assert caught.value.code == "invalid_upload" and caught.value.status == 400
     assert not Attachment.objects.exists()
@@ -77,7 +77,7 @@ def test_content_that_is_not_an_allowed_image_is_refused(report, data):
 def test_one_bad_file_refuses_the_whole_batch(report):
     event = report()
     files = [_upload(jpeg_bytes()), _upload(b"not an image")]
-    with pytest.raises(ApiError):
+    with pytest.raises(DomainError):
         save_attachments(event, None, files, None)
     assert not Attachment.objects.exists()
 
@@ -85,7 +85,7 @@ def test_one_bad_file_refuses_the_whole_batch(report):
 def test_size_limit_is_configurable(report, settings):
     settings.WANGGE_UPLOAD_MAX_BYTES = 1000
     event = report()
-    with pytest.raises(ApiError) as caught:
+    with pytest.raises(DomainError) as caught:
         save_attachments(event, None, [_upload(jpeg_bytes())], None)
     assert caught.value.code == "upload_too_large"
 

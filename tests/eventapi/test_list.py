@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from tests.eventapi.conftest import T0, VILLAGE_2_POINT
 from wangge.events.choices import Channel, Priority, State, Step
+from wangge.events.models import CardLevel, Clock
 from wangge.events.services import perform
-from wangge.supervision.models import CardLevel, Clock
 
 
 def _codes(response) -> set[str]:

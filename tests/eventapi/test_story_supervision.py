@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from tests.eventapi.conftest import VILLAGE_1_POINT
 from tests.eventapi.story_kit import act, detail, listed_ids, set_up_county
+from wangge.events.calendar import add
 from wangge.events.choices import LimitUnit
-from wangge.supervision.calendar import add
-from wangge.supervision.rules import rule_for
+from wangge.events.rules import rule_for
 from wangge.supervision.sweep import run_sweep
 
 

@@ -13,10 +13,9 @@ from django.forms.models import model_to_dict
 from tests.conftest import make_user
 from wangge.accounts.models import OrgUnit, Role, UnitKind
 from wangge.events.choices import Channel, LimitUnit, Priority, Step
-from wangge.events.models import Category, Event, EventPart, StepLimit, TrailEntry
+from wangge.events.models import Category, Clock, Event, EventPart, StepLimit, TrailEntry
 from wangge.events.services import report_event
 from wangge.regions.codes import RegionLevel
-from wangge.supervision.models import Clock
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 VILLAGE_1_POINT = (120.05, 40.07)

@@ -6,12 +6,11 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from tests.events.conftest import T0, VILLAGE_2_POINT, snapshot
-from wangge.api.errors import ApiError
+from wangge.errors import DomainError
 from wangge.events.choices import Channel, PartRole, Rating, State, Step
-from wangge.events.models import Event, EventPart
+from wangge.events.models import Clock, Event, EventPart
 from wangge.events.services import perform
 from wangge.events.trail import verify_trail
-from wangge.supervision.models import Clock
 
 
 def at(hours: float):
@@ -20,7 +19,7 @@ def at(hours: float):
 
 def refused(event_id, status, code, *args, **kwargs):
     before = snapshot(event_id)
-    with pytest.raises(ApiError) as caught:
+    with pytest.raises(DomainError) as caught:
         perform(event_id, *args, **kwargs)
     assert (caught.value.status, caught.value.code) == (status, code)
     assert snapshot(event_id) == before
@@ -256,10 +255,10 @@ def test_merge_needs_another_live_event_in_scope(cast, report):
 def test_unknown_actions_events_and_fields_are_refused(cast, report):
     event = report()
     operator = cast["village_1_operator"]
-    with pytest.raises(ApiError) as caught:
+    with pytest.raises(DomainError) as caught:
         perform(event.pk, "report", operator)
     assert caught.value.code == "unknown_action"
-    with pytest.raises(ApiError) as caught:
+    with pytest.raises(DomainError) as caught:
         perform(event.pk + 1000, "accept", operator)
     assert (caught.value.status, caught.value.code) == (404, "event_not_found")
     refused(event.pk, 400, "invalid_field", "accept", operator, colour="red")

@@ -3,11 +3,10 @@
 import pytest
 
 from tests.events.conftest import T0, VILLAGE_2_POINT, snapshot
-from wangge.api.errors import ApiError
+from wangge.errors import DomainError
 from wangge.events.choices import Channel, State, Step
-from wangge.events.models import Event, TrailEntry
+from wangge.events.models import Clock, Event, TrailEntry
 from wangge.events.services import TRACKING_ALPHABET, _hooks, perform, register_hook
-from wangge.supervision.models import Clock
 
 
 def test_a_report_lands_reported_at_the_village_centre_with_an_accept_clock(cast, report):
@@ -53,7 +52,7 @@ def test_the_same_idempotency_key_returns_the_first_event_unchanged(report):
     ],
 )
 def test_a_bad_location_is_a_400_with_the_location_code(report, point, crs, code):
-    with pytest.raises(ApiError) as caught:
+    with pytest.raises(DomainError) as caught:
         report(point=point, crs=crs)
     assert (caught.value.status, caught.value.code) == (400, code)
     assert not Event.objects.exists()
@@ -70,7 +69,7 @@ def test_bad_intake_fields_are_refused(report, categories):
         ({"category": categories.policy, "reporter_phone": "1" * 40}, "invalid_field"),
         ({"category": categories.policy, "title": "  "}, "missing_field"),
     ]:
-        with pytest.raises(ApiError) as caught:
+        with pytest.raises(DomainError) as caught:
             report(**extra)
         assert caught.value.code == code
     assert not Event.objects.exists()
@@ -106,7 +105,7 @@ def test_a_self_handled_report_is_submitted_and_closes_on_check_pass(cast, repor
     )
     assert Clock.objects.get(event=event).step == Step.CHECK
     before = snapshot(event.pk)
-    with pytest.raises(ApiError) as caught:
+    with pytest.raises(DomainError) as caught:
         perform(event.pk, "check_pass", cast["grid_worker_1"])
     assert (caught.value.status, caught.value.code) == (403, "forbidden")
     assert snapshot(event.pk) == before
@@ -119,13 +118,13 @@ def test_a_self_handled_report_is_submitted_and_closes_on_check_pass(cast, repor
 
 
 def test_a_self_handled_report_needs_a_grid_worker_and_a_result(cast, report):
-    with pytest.raises(ApiError) as caught:
+    with pytest.raises(DomainError) as caught:
         report(reporter=cast["citizen"], self_handled=True, result="已处理")
     assert (caught.value.status, caught.value.code) == (403, "forbidden")
-    with pytest.raises(ApiError) as caught:
+    with pytest.raises(DomainError) as caught:
         report(reporter=cast["grid_worker_1"], self_handled=True)
     assert (caught.value.status, caught.value.code) == (400, "missing_field")
-    with pytest.raises(ApiError) as caught:
+    with pytest.raises(DomainError) as caught:
         report(
             point=VILLAGE_2_POINT, reporter=cast["grid_worker_1"], self_handled=True, result="好"
         )
@@ -143,7 +142,7 @@ def test_hooks_run_only_after_commit(cast, report, django_capture_on_commit_call
         with django_capture_on_commit_callbacks(execute=True):
             perform(event.pk, "accept", cast["village_1_operator"])
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            with pytest.raises(ApiError):
+            with pytest.raises(DomainError):
                 perform(event.pk, "accept", cast["village_1_operator"])
         assert callbacks == []
     finally:

@@ -7,7 +7,7 @@ from django.db import connection
 
 from tests.conftest import make_user
 from wangge.accounts.models import Role
-from wangge.api.errors import ApiError
+from wangge.errors import DomainError
 from wangge.events.choices import State
 from wangge.events.models import Event, TrailEntry
 from wangge.events.services import perform, report_event
@@ -26,7 +26,7 @@ def race(*calls):
         try:
             barrier.wait(timeout=10)
             outcomes[index] = call()
-        except ApiError as exc:
+        except DomainError as exc:
             outcomes[index] = exc
         finally:
             connection.close()
@@ -49,10 +49,10 @@ def test_of_two_concurrent_accepts_exactly_one_wins(cast, report):
         lambda: perform(event.pk, "reject", colleague, reason="重复上报"),
     )
 
-    errors = [o for o in outcomes if isinstance(o, ApiError)]
+    errors = [o for o in outcomes if isinstance(o, DomainError)]
     assert len(errors) == 1
     assert (errors[0].status, errors[0].code) == (409, "state_conflict")
-    winner = next(o for o in outcomes if not isinstance(o, ApiError))
+    winner = next(o for o in outcomes if not isinstance(o, DomainError))
     event.refresh_from_db()
     assert event.state == winner.event.state
     assert event.state in (State.ACCEPTED, State.REJECTED)

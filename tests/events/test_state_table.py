@@ -12,7 +12,7 @@ import pytest
 
 from tests.events.conftest import T0, snapshot
 from wangge.accounts.models import Role
-from wangge.api.errors import ApiError
+from wangge.errors import DomainError
 from wangge.events.choices import PartRole, Rating, State
 from wangge.events.models import Event, EventPart, TrailEntry
 from wangge.events.services import perform
@@ -133,7 +133,7 @@ def arrange(action, state, cast, categories, report):
 
 def refused(event_id, status, code, **kwargs):
     before = snapshot(event_id)
-    with pytest.raises(ApiError) as caught:
+    with pytest.raises(DomainError) as caught:
         perform(event_id, now=LATER, **kwargs)
     assert (caught.value.status, caught.value.code) == (status, code)
     assert snapshot(event_id) == before

@@ -6,7 +6,7 @@ import pytest
 
 from tests.fieldwork.conftest import recent
 from wangge.fieldwork.models import Patrol, TrackPoint
-from wangge.fieldwork.services import patrol_length_m
+from wangge.fieldwork.patrols import patrol_length_m
 
 START = "/api/field/patrols"
 

@@ -8,12 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tests.eventapi.conftest import jpeg_bytes
-from wangge.api.errors import ApiError
 from wangge.basedata import access
 from wangge.basedata.models import KeyPlaceInspection, Permission, SpecialPopulation
+from wangge.errors import DomainError
 from wangge.fieldwork import diary, duevisits, inspections, points, visits
 from wangge.fieldwork.models import DiaryEntry, HouseholdVisit, PointsEntry, SpecialVisit
-from wangge.fieldwork.tasks import my_visit_tasks
+from wangge.fieldwork.todo import my_visit_tasks
 
 
 def _special_visit(worker, special, key="sv-1", **extra):
@@ -93,7 +93,7 @@ def test_a_special_visit_is_recorded_once_per_client_key(worker, field_data, cas
     # of their scope, not an answer with grid_worker_1's visit.
     other = cast["grid_worker_2"]
     access.grant(other, Permission.SPECIAL_POPULATION)
-    with pytest.raises(ApiError) as refused:
+    with pytest.raises(DomainError) as refused:
         _special_visit(other, field_data.special)
     assert refused.value.status == 404
 
@@ -118,7 +118,7 @@ def test_household_visit_with_photo_is_recorded_once(worker, field_data):
 
 
 def test_a_house_out_of_scope_is_not_found_and_nothing_is_written(field_data, cast):
-    with pytest.raises(ApiError) as refused:
+    with pytest.raises(DomainError) as refused:
         visits.record_household_visit(
             worker=cast["grid_worker_2"], client_key="k", house_id=field_data.house_1.pk, notes="x"
         )
@@ -127,7 +127,7 @@ def test_a_house_out_of_scope_is_not_found_and_nothing_is_written(field_data, ca
 
 
 def test_a_bad_photo_refuses_the_visit(worker, field_data):
-    with pytest.raises(ApiError) as refused:
+    with pytest.raises(DomainError) as refused:
         visits.record_household_visit(
             worker=worker,
             client_key="k",
@@ -156,7 +156,7 @@ def test_an_inspection_goes_through_basedata_once(worker, field_data):
 
 def test_a_refused_inspection_leaves_no_key_behind(worker, field_data):
     bad = {"inspected_on": timezone.localdate() + timedelta(days=2)}
-    with pytest.raises(ApiError):
+    with pytest.raises(DomainError):
         inspections.record_inspection(
             worker=worker, client_key="in-1", place_id=field_data.place.pk, data=bad
         )
@@ -180,7 +180,7 @@ def test_diary_entries_are_idempotent_and_checked(worker, field_data):
         {"text_value": "x", "day": timezone.localdate() - timedelta(days=60)},
         {"text_value": "x", "lon": 500.0, "lat": 40.0},
     ):
-        with pytest.raises(ApiError) as refused:
+        with pytest.raises(DomainError) as refused:
             diary.write_entry(worker=worker, client_key="d-2", **bad)
         assert refused.value.status == 400
 
@@ -198,9 +198,9 @@ def test_the_balance_is_the_sum_of_the_ledger(worker, field_data, cast):
     ledger = points.ledger(cast["county_operator"], house)
     assert ledger.balance == 12 and [e.points for e in ledger.entries] == [5, -3, 10]
     for bad in (0, 101, -101, True):
-        with pytest.raises(ApiError):
+        with pytest.raises(DomainError):
             points.add_entry(
                 worker=worker, client_key="bad", house_id=house, points=bad, reason="x"
             )
-    with pytest.raises(ApiError):
+    with pytest.raises(DomainError):
         points.ledger(cast["township_2_operator"], house)

@@ -5,7 +5,7 @@ from tests.fieldwork.conftest import T1_NORTH, T1_SOUTH, T2_NORTH
 from wangge.accounts.models import Role
 from wangge.events.choices import Channel, State
 from wangge.events.services import perform, report_event
-from wangge.fieldwork.tasks import TASK_STATES, my_tasks
+from wangge.fieldwork.todo import TASK_STATES, my_tasks
 
 
 def _names(tasks):

@@ -11,7 +11,7 @@ so ours (iterative) is checked by round trip to 1e-7 degrees (about a centimetre
 
 import pytest
 
-from wangge.regions.crs import (
+from wangge.common.crs import (
     Crs,
     bd09_to_gcj02,
     gcj02_to_bd09,

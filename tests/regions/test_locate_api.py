@@ -2,7 +2,7 @@
 
 import pytest
 
-from wangge.regions.crs import gcj02_to_bd09, wgs84_to_gcj02
+from wangge.common.crs import gcj02_to_bd09, wgs84_to_gcj02
 
 
 def get_locate(client, **params):

@@ -5,9 +5,9 @@ from itertools import count
 
 import pytest
 
+from wangge.events import calendar
 from wangge.events.choices import Channel
 from wangge.events.models import Category, Event
-from wangge.supervision import calendar
 
 _codes = count(1)
 

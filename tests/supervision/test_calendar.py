@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 
 from tests.supervision.conftest import at
+from wangge.events import calendar
 from wangge.events.choices import LimitUnit
-from wangge.supervision import calendar
-from wangge.supervision.models import Holiday
+from wangge.events.models import Holiday
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,7 @@ def test_malformed_office_hours_are_refused(text):
 
 def test_an_uncovered_year_falls_back_to_weekends_with_a_warning(caplog):
     assert 2027 not in calendar.package_years()
-    with caplog.at_level(logging.WARNING, logger="wangge.supervision.calendar"):
+    with caplog.at_level(logging.WARNING, logger="wangge.events.calendar"):
         assert calendar.is_working_day(date(2027, 1, 1))  # a Friday, no data: works
         assert not calendar.is_working_day(date(2027, 1, 2))
         calendar.is_working_day(date(2027, 3, 1))
@@ -111,12 +111,12 @@ def test_a_holiday_entered_in_the_admin_takes_effect_at_once(client, cast):
     admin.save()
     client.force_login(admin)
     assert calendar.is_working_day(date(2027, 2, 8))  # a Monday, weekends fallback
-    answer = client.post("/admin/supervision/holiday/add/", {"date": "2027-02-08", "name": "春节"})
+    answer = client.post("/admin/events/holiday/add/", {"date": "2027-02-08", "name": "春节"})
     assert answer.status_code == 302
     assert not calendar.is_working_day(date(2027, 2, 8))
     holiday = Holiday.objects.get(date=date(2027, 2, 8))
     answer = client.post(
-        "/admin/supervision/holiday/",
+        "/admin/events/holiday/",
         {"action": "delete_selected", "_selected_action": [holiday.pk], "post": "yes"},
     )
     assert answer.status_code == 302

@@ -4,7 +4,7 @@ import pytest
 
 from tests.supervision.conftest import at
 from wangge.events.choices import LimitUnit, Step
-from wangge.supervision.clocks import (
+from wangge.events.clocks import (
     TimeLimit,
     extend_clock,
     pause_clocks,
@@ -12,7 +12,7 @@ from wangge.supervision.clocks import (
     start_clock,
     stop_clock,
 )
-from wangge.supervision.models import Clock, Light
+from wangge.events.models import Clock, Light
 
 pytestmark = pytest.mark.django_db
 

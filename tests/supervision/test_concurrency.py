@@ -7,9 +7,9 @@ from django.db import connection, connections
 
 from tests.supervision.conftest import at
 from wangge.events.choices import LimitUnit, Step
-from wangge.events.models import TrailEntry
-from wangge.supervision.clocks import TimeLimit, start_clock
-from wangge.supervision.models import CardLevel, SupervisionCard
+from wangge.events.clocks import TimeLimit, start_clock
+from wangge.events.models import CardLevel, TrailEntry
+from wangge.supervision.models import SupervisionCard
 from wangge.supervision.sweep import run_sweep
 
 pytestmark = [

@@ -5,7 +5,7 @@ import pytest
 from tests.conftest import make_user
 from tests.supervision.conftest import at
 from wangge.accounts.models import Role
-from wangge.api.errors import ApiError, Forbidden
+from wangge.errors import DomainError, Forbidden
 from wangge.events.models import TrailEntry
 from wangge.notices.models import Notice
 from wangge.supervision.instructions import issue_instruction
@@ -52,7 +52,7 @@ def test_a_leader_out_of_scope_is_refused(make_event, cast):
     ("text", "code"), [("  ", "missing_field"), ("字" * 2001, "invalid_field")]
 )
 def test_bad_text_is_refused(make_event, cast, text, code):
-    with pytest.raises(ApiError) as refused:
+    with pytest.raises(DomainError) as refused:
         issue_instruction(cast["leader"], make_event(), text, at("2025-10-09 09:00"))
     assert (refused.value.code, refused.value.status) == (code, 400)
     assert not Instruction.objects.exists()

@@ -7,11 +7,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from wangge.events.choices import LimitUnit, Step
+from wangge.events.clocks import TimeLimit, start_clock
+from wangge.events.models import CardLevel, Clock
 from wangge.notices import channels
 from wangge.notices.models import Notice
 from wangge.notices.services import mark_read, notify, unread_count
-from wangge.supervision.clocks import TimeLimit, start_clock
-from wangge.supervision.models import CardLevel, Clock
 
 pytestmark = pytest.mark.django_db
 

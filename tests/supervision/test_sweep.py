@@ -8,10 +8,10 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.supervision.conftest import at
 from wangge.events.choices import LimitUnit, Step
-from wangge.events.models import TrailEntry
+from wangge.events.clocks import TimeLimit, start_clock, stop_clock
+from wangge.events.models import CardLevel, Clock, Light, SupervisionRule, TrailEntry
 from wangge.notices.models import Notice
-from wangge.supervision.clocks import TimeLimit, start_clock, stop_clock
-from wangge.supervision.models import CardLevel, Clock, Light, SupervisionCard, SupervisionRule
+from wangge.supervision.models import SupervisionCard
 from wangge.supervision.sweep import run_sweep
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,8 @@ from wangge.accounts.models import GridAssignment, GridDuty, OrgUnit, Role, Role
 from wangge.accounts.services import issue_token
 from wangge.assessment.models import ScoringRule
 from wangge.events.choices import LimitUnit, Priority, Step
-from wangge.events.models import Category, StepLimit
+from wangge.events.models import Category, Holiday, StepLimit, SupervisionRule
 from wangge.notices.models import Notice
-from wangge.supervision.models import Holiday, SupervisionRule
 
 CONFIGURATION = (Category, OrgUnit, User, SupervisionRule, Holiday, ScoringRule)
 

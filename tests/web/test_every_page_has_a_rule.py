@@ -4,7 +4,7 @@ and a visitor without the role is turned away from every staff page."""
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from wangge.api.permissions import PUBLIC
+from wangge.accounts.models import PUBLIC
 from wangge.web import urls as web_urls
 
 # Pages anyone may open without logging in. Adding one needs a review of what it shows.

@@ -20,6 +20,18 @@ class Role(models.TextChoices):
 
 ADMIN_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
 
+# Roles that work with jurisdiction data (regions, grids, events) in their scope.
+STAFF_ROLES = (
+    Role.GRID_WORKER,
+    Role.OPERATOR,
+    Role.DEPARTMENT_HANDLER,
+    Role.LEADER,
+    Role.SYSTEM_ADMIN,
+)
+
+# The permission rule of what anyone may use without an account (API operations, pages).
+PUBLIC = "public"
+
 
 class UnitKind(models.TextChoices):
     CENTRE = "centre", _("综治中心")

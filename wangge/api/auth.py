@@ -5,7 +5,7 @@ from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
 from wangge.accounts.services import user_for_token
-from wangge.api.errors import ApiError
+from wangge.errors import DomainError
 
 
 class TokenAuth(HttpBearer):
@@ -27,7 +27,7 @@ class BrowserSessionAuth(SessionAuth):
     def _get_key(self, request) -> str | None:
         key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
         if key and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
-            raise ApiError("csrf_failed", "CSRF 校验失败，请刷新页面后重试。", status=403)
+            raise DomainError("csrf_failed", "CSRF 校验失败，请刷新页面后重试。", status=403)
         return key
 
 

@@ -19,7 +19,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
 from wangge.api.auth import AUTH
-from wangge.api.errors import ApiError, error_body
+from wangge.errors import DomainError, error_body
 
 
 def _json_error(code: str, message: str, details=None, status: int = 400) -> JsonResponse:
@@ -126,6 +126,12 @@ class WanggeAPI(NinjaAPI):
                 operation["responses"] = responses
         return schema
 
+    def get_openapi_operation_id(self, operation) -> str:
+        """`<app>_<handler>`: stable when a handler moves between modules of its app, so
+        clients generated from the document keep their method names."""
+        app = operation.view_func.__module__.split(".")[1]
+        return f"{app}_{operation.view_func.__name__}"
+
     @property
     def urls(self):
         patterns, app_name, namespace = super().urls
@@ -144,8 +150,8 @@ api = WanggeAPI(
 )
 
 
-@api.exception_handler(ApiError)
-def _api_error(request, exc: ApiError):
+@api.exception_handler(DomainError)
+def _api_error(request, exc: DomainError):
     return api.create_response(
         request, error_body(exc.code, exc.message, exc.details), status=exc.status
     )

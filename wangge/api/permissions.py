@@ -9,19 +9,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from wangge.accounts.models import Role
-from wangge.api.errors import ApiError, Forbidden
-
-PUBLIC = "public"
-
-# Roles that work with jurisdiction data (regions, grids, events) in their scope.
-STAFF_ROLES = (
-    Role.GRID_WORKER,
-    Role.OPERATOR,
-    Role.DEPARTMENT_HANDLER,
-    Role.LEADER,
-    Role.SYSTEM_ADMIN,
-)
+from wangge.accounts.models import PUBLIC
+from wangge.errors import DomainError, Forbidden
 
 
 def public(view: Callable) -> Callable:
@@ -37,7 +26,7 @@ def roles(*allowed: str) -> Callable[[Callable], Callable]:
         def guarded(request, *args: Any, **kwargs: Any):
             user = request.auth
             if user is None or not getattr(user, "is_authenticated", False):
-                raise ApiError("not_authenticated", "请先登录。", status=401)
+                raise DomainError("not_authenticated", "请先登录。", status=401)
             if not (user.is_superuser or user.has_role(*allowed)):
                 raise Forbidden("forbidden", "您的角色无权执行此操作。")
             return view(request, *args, **kwargs)

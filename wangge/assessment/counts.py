@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from wangge.events.choices import SATISFIED_RATINGS, Channel, State
-from wangge.supervision.models import CardLevel
+from wangge.events.models import CardLevel
 
 # Events that never became cases: they are counted, but never due for closure.
 NOT_CASES = (State.REJECTED, State.MERGED, State.WITHDRAWN)

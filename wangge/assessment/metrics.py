@@ -31,10 +31,9 @@ from wangge.assessment.rollup import period_sums, rebuild, refresh
 from wangge.basedata.subrecords import MediationCounts, mediation_counts
 from wangge.events.choices import WORKING_STATES, PartRole, State
 from wangge.events.facts import unmet_clocks
-from wangge.events.models import Category, Event, TrailEntry
+from wangge.events.models import CardLevel, Category, Clock, Event, TrailEntry
 from wangge.fieldwork.metrics import visit_counts
 from wangge.regions.codes import REGION_CODE_LENGTH, SIGNIFICANT_DIGITS
-from wangge.supervision.models import CardLevel, Clock
 
 RATE_PLACES = Decimal("0.0001")
 

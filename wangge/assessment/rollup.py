@@ -42,8 +42,7 @@ from wangge.assessment.counts import (
 from wangge.assessment.models import MetricsDay, MetricsRepeat, MetricsRollupState
 from wangge.events.choices import State
 from wangge.events.facts import unmet_clocks
-from wangge.events.models import Event, TrailEntry
-from wangge.supervision.models import CardLevel, Clock
+from wangge.events.models import CardLevel, Clock, Event, TrailEntry
 
 # Longer than any transaction of the workflow or the sweep can stay open.
 SETTLE_AFTER = timedelta(minutes=5)

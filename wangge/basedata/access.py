@@ -11,8 +11,8 @@ an admin role loses them at once, since the check runs on every call.
 from django.db import transaction
 
 from wangge.accounts.models import ADMIN_ROLES, Role, User
-from wangge.api.errors import Forbidden
 from wangge.basedata.models import DataPermission, Permission
+from wangge.errors import Forbidden
 
 # Operations by role. Department handlers work on events, not on the population register.
 READ_ROLES = (Role.GRID_WORKER, Role.OPERATOR, Role.LEADER)

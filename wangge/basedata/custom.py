@@ -5,10 +5,10 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from wangge.api.errors import ApiError, Conflict
 from wangge.basedata.categories import PLACEMENT
 from wangge.basedata.fields import Kind
 from wangge.basedata.models import CustomCategory
+from wangge.errors import Conflict, DomainError
 
 DEFINABLE = {
     Kind.TEXT,
@@ -86,7 +86,7 @@ def define_category(code: str, name: str, fields: Any, sensitive: bool = False) 
     if not isinstance(name, str) or not 1 <= len(name.strip()) <= 100:
         problems.append({"field": "name", "reason": "应为 1～100 个字符。"})
     if problems:
-        raise ApiError("invalid_definition", "类别定义不合法。", problems)
+        raise DomainError("invalid_definition", "类别定义不合法。", problems)
     try:
         with transaction.atomic():
             return CustomCategory.objects.create(

@@ -5,17 +5,17 @@ the special-population permission) or `accounts.scope.restrict`, so the web page
 rule of their own. Everything they return is shown masked by `services.record_out`.
 """
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce
 
 from wangge.accounts.scope import restrict
-from wangge.api.errors import ApiError
 from wangge.basedata import access, protection, services
 from wangge.basedata import models as m
 from wangge.basedata.categories import BUILTIN, Category, all_categories
+from wangge.common.bbox import BBox
+from wangge.errors import DomainError
 from wangge.regions.models import Grid
 
 # The field a category's free-text filter looks in (the first one the category has).
@@ -43,7 +43,7 @@ def filter_records(
         qs = qs.filter(grid__code=grid)
     if house:
         if category.model is not m.Person:
-            raise ApiError("invalid_filter", "只有实有人口可按房屋筛选。")
+            raise DomainError("invalid_filter", "只有实有人口可按房屋筛选。")
         qs = qs.filter(house__code=house)
     if q and category.custom is None:
         field = next((name for name in TEXT_FIELDS if name in category.specs), None)
@@ -80,27 +80,6 @@ def own_import(user, job_id: int) -> m.ImportJob | None:
     return m.ImportJob.objects.filter(pk=job_id, user=user).first()
 
 
-@dataclass(frozen=True)
-class Box:
-    min_lon: float
-    min_lat: float
-    max_lon: float
-    max_lat: float
-
-
-def parse_box(raw: str) -> Box:
-    try:
-        values = [float(part) for part in raw.split(",")]
-    except ValueError:
-        values = []
-    if len(values) != 4 or not all(abs(v) <= 180 for v in values):
-        raise ApiError("invalid_bbox", "bbox 应为 minlon,minlat,maxlon,maxlat 四个数值。")
-    box = Box(*values)
-    if box.min_lon > box.max_lon or box.min_lat > box.max_lat:
-        raise ApiError("invalid_bbox", "bbox 范围不合法（最小值须不大于最大值）。")
-    return box
-
-
 def _label(key: str, row: dict[str, Any]) -> str:
     if key == "person":
         return protection.mask_name(row["name"])
@@ -109,14 +88,14 @@ def _label(key: str, row: dict[str, Any]) -> str:
     return row["name"]
 
 
-def map_features(user, box: Box, layers: list[str]) -> dict[str, Any]:
+def map_features(user, box: BBox, layers: list[str]) -> dict[str, Any]:
     """Houses, people (at their own point or their house's) and key places in a box, as
     GeoJSON points labelled with masked names; at most MAX_FEATURES per layer."""
     features: list[dict[str, Any]] = []
     truncated: list[str] = []
     for key in layers:
         if key not in MAP_LAYERS:
-            raise ApiError("invalid_layer", f"图层应为 {'、'.join(MAP_LAYERS)} 之一。")
+            raise DomainError("invalid_layer", f"图层应为 {'、'.join(MAP_LAYERS)} 之一。")
         category = BUILTIN[key]
         qs = services.visible(category, user)
         columns = {"house": ("code", "address"), "person": ("name",), "key_place": ("name",)}[key]

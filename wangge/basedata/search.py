@@ -10,12 +10,12 @@ from typing import Any
 from django.db.models import Q
 
 from wangge.accounts.scope import restrict
-from wangge.api.errors import ApiError, NotFound
 from wangge.basedata import access, protection
 from wangge.basedata import models as m
 from wangge.basedata.categories import BUILTIN
 from wangge.basedata.services import record_out
 from wangge.basedata.validators import FieldInvalid, parse_id_number, parse_phone
+from wangge.errors import DomainError, NotFound
 from wangge.regions.models import Grid
 
 SEARCH_LIMIT = 50
@@ -24,7 +24,7 @@ SEARCH_LIMIT = 50
 def search(user, q: str, limit: int = SEARCH_LIMIT) -> list[dict[str, Any]]:
     q = q.strip()
     if len(q) < 2:
-        raise ApiError("query_too_short", "请至少输入 2 个字符。")
+        raise DomainError("query_too_short", "请至少输入 2 个字符。")
     people, houses, orgs = _conditions(q)
     found: list[dict[str, Any]] = []
     for key, condition in (("person", people), ("house", houses), ("organization", orgs)):

@@ -12,12 +12,12 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from wangge.accounts.scope import restrict
-from wangge.api.errors import ApiError, Conflict, NotFound
 from wangge.basedata import access, protection
 from wangge.basedata import models as m
 from wangge.basedata.categories import Category
 from wangge.basedata.cleaning import RowCleaner, RowError
 from wangge.basedata.fields import MASKED, PROTECTED, FieldSpec, Kind, mask_value
+from wangge.errors import Conflict, DomainError, NotFound
 
 MIN_REASON = 4
 # Values the services derive rather than take as input, shown beside the fields.
@@ -73,9 +73,9 @@ def record_out(category: Category, obj: Model) -> dict[str, Any]:
     return out
 
 
-def _invalid(errors: list[RowError]) -> ApiError:
+def _invalid(errors: list[RowError]) -> DomainError:
     details = [{"field": e.column, "reason": e.reason} for e in errors]
-    return ApiError("invalid_input", "数据校验未通过，请按字段修改。", details)
+    return DomainError("invalid_input", "数据校验未通过，请按字段修改。", details)
 
 
 @transaction.atomic
@@ -124,10 +124,10 @@ def reveal(category: Category, user, pk: int, field: str, reason: str) -> str:
     obj = get_record(category, user, pk)
     spec = category.specs.get(field)
     if spec is None or spec.kind not in MASKED:
-        raise ApiError("not_revealable", "该字段不是需要脱敏的个人信息。", {"field": field})
+        raise DomainError("not_revealable", "该字段不是需要脱敏的个人信息。", {"field": field})
     reason = reason.strip()
     if len(reason) < MIN_REASON:
-        raise ApiError("reason_required", f"请填写查看事由（至少 {MIN_REASON} 个字）。")
+        raise DomainError("reason_required", f"请填写查看事由（至少 {MIN_REASON} 个字）。")
     m.RevealLog.objects.create(
         user=user,
         category=category.key,

@@ -11,7 +11,6 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Q
 
-from wangge.api.errors import Conflict
 from wangge.basedata import models as m
 from wangge.basedata import protection
 from wangge.basedata.categories import BUILTIN
@@ -26,6 +25,7 @@ from wangge.basedata.fields import (
 )
 from wangge.basedata.services import _invalid, get_record
 from wangge.basedata.validators import FieldInvalid
+from wangge.errors import Conflict
 from wangge.regions.codes import prefix_range
 
 FINAL = {

@@ -11,7 +11,6 @@ cached per grid version, scope and zoom.
 import hashlib
 import json
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
@@ -20,7 +19,7 @@ from shapely import from_wkb
 from shapely.geometry import mapping
 
 from wangge.accounts.scope import restrict, scope_of
-from wangge.api.errors import ApiError
+from wangge.common.bbox import BBox
 from wangge.events.queries import LIVE_STATES, visible_events
 from wangge.regions.locate import VERSION_KEY
 from wangge.regions.models import Grid, Region
@@ -29,29 +28,6 @@ MAX_POINTS = 2000
 GRID_LEVEL_ZOOM = 12  # below this, counts are per village
 GRIDS_CACHE_SECONDS = 3600
 COORD_DIGITS = 5  # about one metre
-
-
-@dataclass(frozen=True)
-class BBox:
-    min_lon: float
-    min_lat: float
-    max_lon: float
-    max_lat: float
-
-
-def parse_bbox(raw: str) -> BBox:
-    try:
-        values = [float(part) for part in raw.split(",")]
-    except ValueError:
-        values = []
-    if len(values) != 4 or not all(abs(v) <= 180 for v in values):
-        raise ApiError(
-            "invalid_bbox", "bbox 应为 minlon,minlat,maxlon,maxlat 四个数值。", {"bbox": raw}
-        )
-    box = BBox(*values)
-    if not (box.min_lon <= box.max_lon and -90 <= box.min_lat <= box.max_lat <= 90):
-        raise ApiError("invalid_bbox", "bbox 范围不合法（最小值须不大于最大值）。", {"bbox": raw})
-    return box
 
 
 def _in_box(qs: QuerySet, box: BBox) -> QuerySet:

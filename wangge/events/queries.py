@@ -14,13 +14,21 @@ from django.utils import timezone
 
 from wangge.accounts.scope import restrict, scope_of
 from wangge.events.choices import Channel, PartRole, Priority, State
-from wangge.events.models import LIVE_STATES, Category, Event, EventPart, TrailEntry
+from wangge.events.clocks import light_at
+from wangge.events.models import (
+    CARD_ORDER,
+    LIVE_STATES,
+    CardLevel,
+    Category,
+    Clock,
+    Event,
+    EventPart,
+    TrailEntry,
+)
 from wangge.events.services import holds
 from wangge.events.workflow import ACTIONS, ActionSpec
 from wangge.regions.codes import REGION_CODE_LENGTH, prefix_range, significant_prefix
 from wangge.regions.models import Region
-from wangge.supervision.clocks import light_at
-from wangge.supervision.models import CARD_ORDER, CardLevel, Clock
 
 DEPARTMENT_STATES = (State.DISPATCHED, State.HANDLING)
 WORKING_PARTS = (PartRole.LEAD, PartRole.ASSIST)

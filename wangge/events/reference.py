@@ -12,10 +12,10 @@ that a cache flush can never bring back a version a stale process still holds.
 from dataclasses import dataclass, field
 
 from wangge.accounts.models import OrgUnit, UnitKind
+from wangge.events.clocks import TimeLimit
 from wangge.events.models import Category, StepLimit
 from wangge.regions.models import Region
 from wangge.snapshots import ProcessSnapshot
-from wangge.supervision.clocks import TimeLimit
 
 VERSION_KEY = "wangge:events-reference-version"
 LimitKey = tuple[int, str, str]  # (category id, priority, step)

@@ -15,7 +15,7 @@ the answer per village (wangge/events/reference.py).
 """
 
 from wangge.accounts.models import OrgUnit
-from wangge.api.errors import ApiError
+from wangge.errors import DomainError
 from wangge.events.choices import Channel
 from wangge.events.reference import reference
 from wangge.regions.codes import LEVEL_ORDER, REGION_CODE_LENGTH, SIGNIFICANT_DIGITS, RegionLevel
@@ -41,7 +41,7 @@ def receiving_centre(village_code: str, channel: str, reporter=None) -> OrgUnit:
         reference().centres_covering(codes), key=lambda unit: codes.index(unit.region.code)
     )
     if not centres:
-        raise ApiError("no_receiving_centre", "该位置没有负责受理的综治中心，请联系管理员配置。")
+        raise DomainError("no_receiving_centre", "该位置没有负责受理的综治中心，请联系管理员配置。")
     if channel == Channel.HOTLINE:
         county = [c for c in centres if c.level == RegionLevel.COUNTY]
         return county[0] if county else centres[-1]

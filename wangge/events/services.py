@@ -18,9 +18,10 @@ from django.utils import timezone
 
 from wangge.accounts.models import GridAssignment, Role
 from wangge.accounts.scope import scope_of
-from wangge.api.errors import ApiError, Conflict, Forbidden, NotFound
+from wangge.errors import Conflict, DomainError, Forbidden, NotFound
 from wangge.events.choices import Channel, PartRole, Priority, Rating, State, Step
-from wangge.events.models import Category, Event, EventPart
+from wangge.events.clocks import sync_event_copies
+from wangge.events.models import Category, Event, EventPart, event_copies
 from wangge.events.reference import reference
 from wangge.events.routing import receiving_centre
 from wangge.events.trail import append_entry
@@ -29,8 +30,6 @@ from wangge.events.workflow import ACTIONS, HOLDER_ROLES, ActionSpec, FieldKind,
 from wangge.regions.codes import REGION_CODE_LENGTH
 from wangge.regions.locate import GridHit, LocationError, locate, parse_crs
 from wangge.regions.models import Grid
-from wangge.supervision.clocks import sync_event_copies
-from wangge.supervision.models import event_copies
 
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out over the phone
 TRACKING_LENGTH = 12  # 31**12 ≈ 2**59: not guessable, short enough to type
@@ -62,12 +61,12 @@ def new_tracking_code() -> str:
 # ---------------------------------------------------------------- intake
 
 
-def _invalid(field: str, message: str) -> ApiError:
-    return ApiError("invalid_field", message, {"field": field})
+def _invalid(field: str, message: str) -> DomainError:
+    return DomainError("invalid_field", message, {"field": field})
 
 
-def _missing(field: str, label: str) -> ApiError:
-    return ApiError("missing_field", f"请填写{label}。", {"field": field})
+def _missing(field: str, label: str) -> DomainError:
+    return DomainError("missing_field", f"请填写{label}。", {"field": field})
 
 
 def _resolve_category(category) -> Category:
@@ -92,7 +91,7 @@ def _locate(lon, lat, crs: str) -> tuple[float, float, GridHit]:
     try:
         return locate(lon, lat, parse_crs(crs))
     except LocationError as exc:
-        raise ApiError(exc.code, exc.message, {"lon": lon, "lat": lat}) from exc
+        raise DomainError(exc.code, exc.message, {"lon": lon, "lat": lat}) from exc
 
 
 INTAKE_TEXT_LIMITS = {
@@ -349,7 +348,7 @@ def perform(
     """Apply one action of the state table; of two concurrent actions exactly one wins."""
     spec = ACTIONS.get(action)
     if spec is None or spec.intake:
-        raise ApiError("unknown_action", f"未知的操作 {action!r}。", {"action": action})
+        raise DomainError("unknown_action", f"未知的操作 {action!r}。", {"action": action})
     now = now or timezone.now()
     if actor is not None and not actor.is_authenticated:
         actor = None  # an anonymous request acts only through the tracking code

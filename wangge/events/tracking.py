@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from wangge.events.choices import State
+from wangge.events.display import state_label
 from wangge.events.models import Event
-from wangge.events.schemas import state_label
 from wangge.events.workflow import ACTIONS, action_label
 
 

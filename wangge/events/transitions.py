@@ -12,14 +12,9 @@ from datetime import datetime
 
 from wangge.accounts.models import OrgUnit, UnitKind
 from wangge.accounts.scope import restrict
-from wangge.api.errors import ApiError, Conflict, Forbidden
+from wangge.errors import Conflict, DomainError, Forbidden
 from wangge.events.choices import SATISFIED_RATINGS, LimitUnit, PartRole, State, Step
-from wangge.events.models import Event, EventPart, TrailEntry
-from wangge.events.reference import reference
-from wangge.events.routing import covers
-from wangge.events.workflow import ActionSpec
-from wangge.regions.codes import LEVEL_ORDER
-from wangge.supervision.clocks import (
+from wangge.events.clocks import (
     TimeLimit,
     any_unmet,
     extend_clock,
@@ -29,6 +24,11 @@ from wangge.supervision.clocks import (
     stop_clock,
     stop_clocks,
 )
+from wangge.events.models import Event, EventPart, TrailEntry
+from wangge.events.reference import reference
+from wangge.events.routing import covers
+from wangge.events.workflow import ActionSpec
+from wangge.regions.codes import LEVEL_ORDER
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,9 @@ def stop_all(event: Event, now: datetime) -> None:
 def _unit(event: Event, name: str, unit_id: int, kind: str) -> OrgUnit:
     unit = OrgUnit.objects.select_related("region").filter(pk=unit_id).first()
     if unit is None or unit.kind != kind or not covers(unit, event.region_code):
-        raise ApiError("invalid_field", "所选单位不存在或不负责该事件所在区域。", {"field": name})
+        raise DomainError(
+            "invalid_field", "所选单位不存在或不负责该事件所在区域。", {"field": name}
+        )
     return unit
 
 
@@ -167,7 +169,7 @@ def merge(ctx: Context) -> None:
     target = candidates.filter(pk=ctx.fields["target_event"]).first()
     dead = (State.MERGED, State.WITHDRAWN, State.REJECTED)
     if target is None or target.pk == ctx.event.pk or target.state in dead:
-        raise ApiError(
+        raise DomainError(
             "invalid_field", "合并目标须为您管辖范围内的另一有效事件。", {"field": "target_event"}
         )
     _comment(ctx, "comment")
@@ -207,7 +209,7 @@ def verify(ctx: Context) -> None:
 def delegate(ctx: Context) -> None:
     target = _unit(ctx.event, "target_centre", ctx.fields["target_centre"], UnitKind.CENTRE)
     if LEVEL_ORDER.index(target.level) <= LEVEL_ORDER.index(ctx.event.centre.level):
-        raise ApiError("invalid_field", "只能下派给下级综治中心。", {"field": "target_centre"})
+        raise DomainError("invalid_field", "只能下派给下级综治中心。", {"field": "target_centre"})
     _comment(ctx, "comment")
     _move_to_centre(ctx, target)
 
@@ -237,7 +239,7 @@ def dispatch(ctx: Context) -> None:
     copy = _departments(ctx, "copy_departments")
     ids = [lead.pk] + [u.pk for u in assist + copy]
     if len(set(ids)) != len(ids):
-        raise ApiError(
+        raise DomainError(
             "invalid_field", "同一部门只能承担一个角色。", {"field": "assist_departments"}
         )
     instruction = ctx.fields.get("instruction", "")
@@ -367,7 +369,9 @@ def evaluate(ctx: Context) -> None:
     ctx.payload["rating"] = rating
     if ctx.fields.get("reopen"):
         if rating in SATISFIED_RATINGS:
-            raise ApiError("invalid_field", "只有不满意的评价才能申请重办。", {"field": "reopen"})
+            raise DomainError(
+                "invalid_field", "只有不满意的评价才能申请重办。", {"field": "reopen"}
+            )
         _reopen(ctx)
 
 

@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from wangge.fieldwork.checks import check_number, check_worker, invalid
 from wangge.fieldwork.models import DiaryEntry
 from wangge.fieldwork.records import attach_photo, check_photo, create_once, existing, text
-from wangge.fieldwork.services import check_number, check_worker, invalid
 
 DIARY_MAX_AGE_DAYS = 31
 MAX_DIARY_TEXT = 8000

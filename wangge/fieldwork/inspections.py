@@ -14,9 +14,9 @@ from wangge.basedata import subrecords
 from wangge.basedata.categories import BUILTIN
 from wangge.basedata.models import KeyPlace, KeyPlaceInspection
 from wangge.basedata.services import visible
+from wangge.fieldwork.checks import check_worker
 from wangge.fieldwork.models import FieldInspection
 from wangge.fieldwork.records import create_once, existing
-from wangge.fieldwork.services import check_worker
 
 
 def record_inspection(

@@ -2,7 +2,7 @@
 special-population visits (走访, 帮教), key-place inspections, the work diary (民情日记) and
 the household points ledger (积分).
 
-Rows are written only by the service modules of this app (services.py for patrols,
+Rows are written only by the service modules of this app (patrols.py for patrols,
 records.py for the rest). Phones record offline and send later, so every row carries the key
 the phone generated for it, unique per worker: a resend finds the row made the first time
 instead of making another. A GPS fix is a TrackPoint, never a bare "Point"; a points entry is

@@ -15,9 +15,9 @@ from django.utils import timezone
 from wangge.basedata.categories import BUILTIN
 from wangge.basedata.models import House
 from wangge.basedata.services import get_record
+from wangge.fieldwork.checks import check_time, check_worker, invalid
 from wangge.fieldwork.models import PointsEntry
 from wangge.fieldwork.records import create_once, existing, text
-from wangge.fieldwork.services import check_time, check_worker, invalid
 
 MAX_POINTS_PER_ENTRY = 100
 MAX_REASON = 200

@@ -15,8 +15,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 
-from wangge.events.attachments import CheckedImage, check_upload
-from wangge.fieldwork.services import check_key, invalid
+from wangge.common.photos import CheckedImage, check_upload
+from wangge.fieldwork.checks import check_key, invalid
 
 M = TypeVar("M", bound=Model)
 

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 
 from wangge.accounts.models import Role, User
 from wangge.accounts.scope import restrict
-from wangge.api.errors import ApiError, Forbidden, NotFound
+from wangge.errors import DomainError, Forbidden, NotFound
 from wangge.fieldwork.metrics import visit_counts
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -27,7 +27,9 @@ def month(period: str | None, today: date) -> tuple[date, date]:
     else:
         found = MONTH.match(period)
         if not found or not 1 <= int(found.group(2)) <= 12 or int(found.group(1)) < 2000:
-            raise ApiError("invalid_period", "period 须为 YYYY-MM 形式的月份。", {"period": period})
+            raise DomainError(
+                "invalid_period", "period 须为 YYYY-MM 形式的月份。", {"period": period}
+            )
         year, number = int(found.group(1)), int(found.group(2))
     start = date(year, number, 1)
     following = date(year + number // 12, number % 12 + 1, 1)

@@ -15,9 +15,9 @@ from django.utils import timezone
 from wangge.basedata.categories import BUILTIN
 from wangge.basedata.services import get_record
 from wangge.fieldwork import duevisits
+from wangge.fieldwork.checks import check_time, check_worker, invalid
 from wangge.fieldwork.models import HouseholdVisit, SpecialVisit, VisitKind
 from wangge.fieldwork.records import attach_photo, check_photo, create_once, existing, text
-from wangge.fieldwork.services import check_time, check_worker, invalid
 
 RECENT = 50
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
-from wangge.regions.crs import Crs, to_wgs84
+from wangge.common.crs import Crs, to_wgs84
 from wangge.regions.models import Grid
 from wangge.snapshots import ProcessSnapshot
 

@@ -1,7 +1,8 @@
 from django.contrib import admin
 
-from wangge.supervision.calendar import clear_cache
-from wangge.supervision.models import Holiday, Instruction, SupervisionCard, SupervisionRule
+from wangge.events.calendar import clear_cache
+from wangge.events.models import Holiday, SupervisionRule
+from wangge.supervision.models import Instruction, SupervisionCard
 
 # The admin index shows calendar warnings (years without holiday data) above the app list.
 admin.site.index_template = "supervision/admin_index.html"

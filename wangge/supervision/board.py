@@ -13,8 +13,8 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from wangge.accounts.scope import restrict
-from wangge.supervision.clocks import light_at
-from wangge.supervision.models import CardLevel, Clock, Light
+from wangge.events.clocks import light_at
+from wangge.events.models import CardLevel, Clock, Light
 
 COLUMNS = (
     (CardLevel.NONE, _("预警")),

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from wangge.accounts.models import Role
 from wangge.accounts.scope import scope_of
-from wangge.api.errors import ApiError, Forbidden
+from wangge.errors import DomainError, Forbidden
 from wangge.events.models import Event
 from wangge.notices.services import notify
 from wangge.supervision import recipients, trail
@@ -23,9 +23,9 @@ def issue_instruction(leader, event: Event, text: str, now: datetime) -> Instruc
         raise Forbidden("out_of_scope", "该事件不在您的管辖范围内")
     text = (text or "").strip()
     if not text:
-        raise ApiError("missing_field", "请填写批示内容", {"field": "text"})
+        raise DomainError("missing_field", "请填写批示内容", {"field": "text"})
     if len(text) > MAX_LENGTH:
-        raise ApiError("invalid_field", f"批示内容不能超过 {MAX_LENGTH} 字", {"field": "text"})
+        raise DomainError("invalid_field", f"批示内容不能超过 {MAX_LENGTH} 字", {"field": "text"})
     with transaction.atomic():
         locked = trail.lock_event(event.pk)
         instruction = Instruction.objects.create(

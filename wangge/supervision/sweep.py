@@ -17,11 +17,12 @@ from django.db import transaction
 from django.db.models import Q
 
 from wangge.events.choices import Step
+from wangge.events.clocks import pending_milestones
+from wangge.events.models import CardLevel, Clock
+from wangge.events.rules import Rule, load_rules
 from wangge.notices.services import notify
 from wangge.supervision import recipients, trail
-from wangge.supervision.clocks import pending_milestones
-from wangge.supervision.models import CardLevel, Clock, SupervisionCard
-from wangge.supervision.rules import Rule, load_rules
+from wangge.supervision.models import SupervisionCard
 
 logger = logging.getLogger(__name__)
 
@@ -197,6 +198,6 @@ def _raise_cards(clock, event, rule: Rule, levels, now: datetime, audience) -> N
 
 
 def _local(moment: datetime) -> str:
-    from wangge.supervision.calendar import TZ
+    from wangge.events.calendar import TZ
 
     return moment.astimezone(TZ).strftime("%Y-%m-%d %H:%M")

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from wangge.accounts.models import OrgUnit, UnitKind
-from wangge.api.errors import ApiError
+from wangge.errors import DomainError
 from wangge.events.attachments import save_attachments
 from wangge.events.choices import Rating
 from wangge.events.models import Event
@@ -118,7 +118,7 @@ def action_forms(event: Event, user) -> list[ActionForm]:
 def _integer(name: str, raw: str) -> int:
     raw = raw.strip()
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
-        raise ApiError("invalid_field", _("请填写正整数。"), {"field": name})
+        raise DomainError("invalid_field", _("请填写正整数。"), {"field": name})
     return int(raw)
 
 

@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wangge.api.errors import ApiError
+from wangge.errors import DomainError
+from wangge.events.clocks import light_at
+from wangge.events.display import mask_name, mask_phone
 from wangge.events.models import Attachment, Event, TrailEntry
 from wangge.events.queries import attach_clock_summary, event_for, is_emergency
-from wangge.events.schemas import mask_name, mask_phone
 from wangge.events.workflow import ACTIONS
-from wangge.supervision.clocks import light_at
 from wangge.web.actions import action_forms, submit
 
 # Trail actions written outside the state table (supervision, leaders' instructions).
@@ -102,7 +102,7 @@ def act(request: HttpRequest, event_id: int, action: str, section: str, template
         raise Http404(_("未知的操作。"))
     try:
         submit(request, event, spec)
-    except ApiError as error:
+    except DomainError as error:
         event = load(request, event_id)
         page = context(request, event, section)
         page.update(error=error.message, error_action=action)

@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterator
 from django.db.models import QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 
+from wangge.events.display import state_label
 from wangge.events.models import TrailEntry
 from wangge.events.queries import changes_since, is_emergency, latest_trail_id
-from wangge.events.schemas import state_label
 from wangge.events.workflow import action_label
 
 POLL_SECONDS = 2.0

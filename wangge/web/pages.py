@@ -14,7 +14,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from wangge.api.permissions import PUBLIC
+from wangge.accounts.models import PUBLIC
 
 
 def public_page(view: Callable) -> Callable:

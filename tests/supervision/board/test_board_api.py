@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from tests.web.console.conftest import VILLAGE_2_POINT
-from wangge.supervision.models import CardLevel
+from wangge.events.models import CardLevel
 from wangge.supervision.sweep import run_sweep
 
 pytestmark = pytest.mark.django_db

@@ -16,11 +16,10 @@ from django.utils import timezone
 from tests.web.console.conftest import VILLAGE_2_POINT
 from wangge.accounts.scope import restrict
 from wangge.events.choices import State
-from wangge.events.models import LIVE_STATES, Event
+from wangge.events.models import LIVE_STATES, Clock, Event
 from wangge.events.queries import live_counts
 from wangge.events.services import perform
 from wangge.events.workflow import ACTIONS
-from wangge.supervision.models import Clock
 
 OPERATORS = ["county_operator", "township_1_operator", "township_2_operator", "village_1_operator"]
 

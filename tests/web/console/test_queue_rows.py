@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from wangge.events.models import Clock
 from wangge.events.services import perform
-from wangge.supervision.models import Clock
 from wangge.supervision.sweep import run_sweep
 
 

@@ -4,8 +4,8 @@ from typing import Any
 
 from ninja import Schema
 
-from wangge.api.errors import NotFound
 from wangge.basedata.categories import Category, UnknownCategory, get_category
+from wangge.errors import NotFound
 
 
 def category_or_404(key: str) -> Category:

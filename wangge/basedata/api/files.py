@@ -6,13 +6,13 @@ from pathlib import Path
 from django.http import FileResponse, StreamingHttpResponse
 from ninja import File, Schema, Status, UploadedFile
 
-from wangge.api.errors import ApiError, NotFound
 from wangge.api.permissions import roles
 from wangge.basedata import access, exporting, importing
 from wangge.basedata.api.common import category_or_404
 from wangge.basedata.api.router import router
 from wangge.basedata.models import ImportJob
 from wangge.basedata.tabular import FORMATS, csv_lines, write_xlsx
+from wangge.errors import DomainError, NotFound
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -75,7 +75,7 @@ def get_import_errors(request, job_id: int):
 
 def _format(value: str) -> str:
     if value not in FORMATS:
-        raise ApiError("invalid_format", "格式应为 csv 或 xlsx。", {"format": value})
+        raise DomainError("invalid_format", "格式应为 csv 或 xlsx。", {"format": value})
     return value
 
 
@@ -117,7 +117,7 @@ def start_import(request, category: str, file: UploadedFile = File(...)):  # noq
     name = Path(file.name or "").name
     fmt = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if fmt not in FORMATS:
-        raise ApiError("invalid_format", "请上传 .csv 或 .xlsx 文件。", {"file": name})
+        raise DomainError("invalid_format", "请上传 .csv 或 .xlsx 文件。", {"file": name})
     job = ImportJob.objects.create(
         user=request.auth, category=cat.key, file_name=name[:200], path="", format=fmt
     )

@@ -5,7 +5,6 @@ from typing import Any
 from ninja import Query, Schema, Status
 
 from wangge.accounts.models import Role
-from wangge.api.errors import ApiError
 from wangge.api.permissions import roles
 from wangge.basedata import access, custom, protection, search, services, subrecords
 from wangge.basedata import models as m
@@ -14,6 +13,7 @@ from wangge.basedata.api.router import router
 from wangge.basedata.categories import all_categories, custom_category
 from wangge.basedata.fields import MASKED
 from wangge.basedata.queries import filter_records
+from wangge.errors import DomainError
 
 MAX_PAGE_SIZE = 200
 
@@ -157,7 +157,7 @@ class ListQuery(Schema):
 def list_records(request, category: str, query: Query[ListQuery]):
     cat = category_or_404(category)
     if not 1 <= query.page_size <= MAX_PAGE_SIZE or query.page < 1:
-        raise ApiError("invalid_page", f"page ≥ 1，page_size 应在 1～{MAX_PAGE_SIZE} 之间。")
+        raise DomainError("invalid_page", f"page ≥ 1，page_size 应在 1～{MAX_PAGE_SIZE} 之间。")
     qs = filter_records(cat, request.auth, grid=query.grid, house=query.house, q=query.q)
     start = (query.page - 1) * query.page_size
     rows = list(qs.order_by("id")[start : start + query.page_size])

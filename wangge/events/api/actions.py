@@ -13,23 +13,24 @@ from django.db import transaction
 from ninja import Schema
 
 from wangge.accounts.models import Role
-from wangge.api.errors import NotFound
+from wangge.api.forms import PHOTOS_FIELD, JsonOrForm, check_file_fields
 from wangge.api.permissions import public, roles
+from wangge.common.photos import check_uploads
+from wangge.common.ratelimit import check_rate
+from wangge.errors import NotFound
 from wangge.events.api.files import TrackProgressOut, attachment_out, public_photos
-from wangge.events.api.forms import PHOTOS_FIELD, JsonOrForm, check_file_fields
 from wangge.events.api.reading import trail_out
 from wangge.events.api.router import router
-from wangge.events.attachments import check_uploads, save_checked
-from wangge.events.models import Event
-from wangge.events.ratelimit import check_rate
-from wangge.events.schemas import (
+from wangge.events.api.schemas import (
     MAX_ID,
     ActionOut,
     AttachmentOut,
     TrackActionOut,
     action_schema,
-    state_label,
 )
+from wangge.events.attachments import save_checked
+from wangge.events.display import state_label
+from wangge.events.models import Event
 from wangge.events.services import perform
 from wangge.events.tracking import find_by_code, public_timeline
 from wangge.events.workflow import ACTIONS, ActionSpec

@@ -16,13 +16,14 @@ from django.urls import reverse
 from ninja import Schema
 from pydantic import Field
 
+from wangge.accounts.models import STAFF_ROLES
 from wangge.accounts.scope import restrict
-from wangge.api.errors import NotFound
-from wangge.api.permissions import STAFF_ROLES, roles
+from wangge.api.permissions import roles
+from wangge.errors import NotFound
 from wangge.events.api.router import router
+from wangge.events.api.schemas import MAX_ID, TrackOut
 from wangge.events.attachments import public_url
 from wangge.events.models import Attachment, Event
-from wangge.events.schemas import MAX_ID, TrackOut
 
 # The actions whose photos the reporter sees by tracking code: what they sent themselves
 # and the department's result (群众很快就能看到相关部门的处理结果). Photos of on-site

@@ -7,22 +7,22 @@ from django.db import transaction
 from ninja import File, Header, Status, UploadedFile
 
 from wangge.accounts.models import Role
-from wangge.api.errors import ApiError, Forbidden
+from wangge.api.forms import FormOrJson
 from wangge.api.permissions import public, roles
-from wangge.events.api.forms import FormOrJson
+from wangge.common.ratelimit import check_rate
+from wangge.errors import DomainError, Forbidden
 from wangge.events.api.router import router
-from wangge.events.attachments import save_attachments
-from wangge.events.choices import Channel
-from wangge.events.models import Event
-from wangge.events.ratelimit import check_rate
-from wangge.events.schemas import (
+from wangge.events.api.schemas import (
     HotlineIntakeIn,
     IntakeOut,
     PublicIntakeIn,
     StaffIntakeIn,
     StaffIntakeOut,
-    state_label,
 )
+from wangge.events.attachments import save_attachments
+from wangge.events.choices import Channel
+from wangge.events.display import state_label
+from wangge.events.models import Event
 from wangge.events.services import report_event
 
 CHANNELS_BY_ROLE = {
@@ -42,7 +42,7 @@ def _idempotency_key(namespace: str, key: str | None, min_length: int = 1) -> st
     if not key:
         return None
     if not min_length <= len(key) <= 200 or "\x00" in key:
-        raise ApiError(
+        raise DomainError(
             "invalid_input",
             f"Idempotency-Key 须为 {min_length}～200 个字符（建议使用 UUID）。",
             {"min_length": min_length},

@@ -9,25 +9,23 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query
 
+from wangge.accounts.models import STAFF_ROLES
 from wangge.accounts.scope import restrict
-from wangge.api.errors import ApiError, NotFound
-from wangge.api.permissions import STAFF_ROLES, roles
+from wangge.api.permissions import roles
+from wangge.errors import DomainError, NotFound
 from wangge.events.api.files import attachment_out
 from wangge.events.api.router import router
-from wangge.events.models import Attachment, Event, TrailEntry
-from wangge.events.queries import QueueFilters, filter_events
-from wangge.events.schemas import (
+from wangge.events.api.schemas import (
     MAX_ID,
     EventDetail,
     EventFilters,
     EventPage,
-    mask_name,
-    mask_phone,
-    state_label,
 )
+from wangge.events.clocks import light_at
+from wangge.events.display import mask_name, mask_phone, state_label
+from wangge.events.models import Attachment, CardLevel, Clock, Event, TrailEntry
+from wangge.events.queries import QueueFilters, filter_events
 from wangge.events.workflow import action_label
-from wangge.supervision.clocks import light_at
-from wangge.supervision.models import CardLevel, Clock
 
 CARD_ORDER = [CardLevel.NONE, CardLevel.NORMAL, CardLevel.YELLOW, CardLevel.RED]
 
@@ -52,9 +50,9 @@ def _after_cursor(qs: QuerySet, cursor: str) -> QuerySet:
         created, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
         created_at, pk = datetime.fromisoformat(created), int(pk)
     except ValueError as exc:
-        raise ApiError("invalid_cursor", "分页游标无效，请从第一页重新获取。") from exc
+        raise DomainError("invalid_cursor", "分页游标无效，请从第一页重新获取。") from exc
     if created_at.tzinfo is None:
-        raise ApiError("invalid_cursor", "分页游标无效，请从第一页重新获取。")
+        raise DomainError("invalid_cursor", "分页游标无效，请从第一页重新获取。")
     return qs.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
 
 

@@ -1,6 +1,6 @@
 from django import template
 
-from wangge.supervision.calendar import calendar_warnings
+from wangge.events.calendar import calendar_warnings
 
 register = template.Library()
 

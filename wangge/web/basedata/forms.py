@@ -13,10 +13,10 @@ from typing import Any
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from wangge.api.errors import ApiError
 from wangge.basedata import services
 from wangge.basedata.categories import Category
 from wangge.basedata.fields import MASKED, FieldSpec, Kind
+from wangge.errors import DomainError
 
 LONG_TEXT = 500  # above this length a text field is a textarea
 NUMBER_KINDS = {Kind.INT: "1", Kind.FLOAT: "any"}
@@ -109,7 +109,7 @@ def changes(category: Category, data: dict[str, str], initial: dict[str, str]) -
     }
 
 
-def field_errors(category: Category, error: ApiError) -> tuple[dict[str, str], list[str]]:
+def field_errors(category: Category, error: DomainError) -> tuple[dict[str, str], list[str]]:
     """The services' errors by field name, and those that name no field of the form."""
     by_label = {spec.label: spec.name for spec in category.fields}
     by_field: dict[str, str] = {}

@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.models import Role
-from wangge.api.errors import ApiError, Forbidden, NotFound
 from wangge.basedata import access, importing, protection, queries, search, services
 from wangge.basedata import models as m
 from wangge.basedata.categories import BUILTIN, Category, UnknownCategory, get_category
 from wangge.basedata.fields import MASKED, Kind
+from wangge.errors import DomainError, Forbidden, NotFound
 from wangge.web.basedata import forms
 from wangge.web.pages import staff_page
 
@@ -252,7 +252,7 @@ def reveal(request: HttpRequest, category: str, record_id: int) -> HttpResponse:
         context["revealed"] = {"label": cat.specs[field].label, "value": value}
     except (NotFound, Forbidden):
         raise
-    except ApiError as error:
+    except DomainError as error:
         context["reveal_error"] = error.message
         context["reveal_reason"] = reason[:200]
         status = 400
@@ -291,7 +291,7 @@ def create(request: HttpRequest, category: str) -> HttpResponse:
         obj = services.create_record(cat, request.user, values)
     except (NotFound, Forbidden):
         raise
-    except ApiError as error:
+    except DomainError as error:
         by_field, general = forms.field_errors(cat, error)
         return _form_page(
             request, cat, forms.build(cat, grids, data, None, by_field), general, status=400
@@ -313,7 +313,7 @@ def edit(request: HttpRequest, category: str, record_id: int) -> HttpResponse:
         services.update_record(cat, request.user, obj.pk, forms.changes(cat, data, initial))
     except (NotFound, Forbidden):
         raise
-    except ApiError as error:
+    except DomainError as error:
         by_field, general = forms.field_errors(cat, error)
         fields = forms.build(cat, grids, data, masked, by_field)
         return _form_page(request, cat, fields, general, obj, status=400)
@@ -340,7 +340,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     if text:
         try:
             found = search.search(request.user, text)
-        except ApiError as exc:
+        except DomainError as exc:
             found, error = [], exc.message
         for item in found:
             values = item["values"]

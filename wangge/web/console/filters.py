@@ -5,8 +5,8 @@ from datetime import date
 from django.http import QueryDict
 
 from wangge.events.choices import Priority, State
+from wangge.events.models import CardLevel
 from wangge.events.queries import LIVE_STATES, MAX_QUERY_TEXT, QueueFilters
-from wangge.supervision.models import CardLevel
 
 # Tabs of the queue: (value of the `state` parameter, the states it shows).
 LIVE_TAB = "live"

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.models import Role
 from wangge.events.choices import Priority, State
-from wangge.events.models import Category
+from wangge.events.models import CardLevel, Category
 from wangge.events.queries import (
     LIVE_STATES,
     latest_trail_id,
@@ -22,7 +22,6 @@ from wangge.events.queries import (
     visible_trail,
 )
 from wangge.supervision.board import board
-from wangge.supervision.models import CardLevel
 from wangge.web import eventpage
 from wangge.web.console.filters import ALL_TAB, LIVE_TAB, BadFilter, page_number, parse
 from wangge.web.live import sse_response

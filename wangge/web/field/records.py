@@ -13,15 +13,15 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from wangge.accounts.models import Role
-from wangge.api.errors import ApiError
 from wangge.basedata import access
 from wangge.basedata.categories import BUILTIN
 from wangge.basedata.models import Permission
 from wangge.basedata.protection import mask_name
 from wangge.basedata.services import get_record, visible
+from wangge.errors import DomainError
 from wangge.fieldwork import diary, points
 from wangge.fieldwork.inspections import places_in
-from wangge.fieldwork.tasks import visit_records
+from wangge.fieldwork.todo import visit_records
 from wangge.web.field.views import field_context
 from wangge.web.pages import staff_page
 from wangge.web.public.qr import qr_data_uri
@@ -82,7 +82,7 @@ def points_page(request: HttpRequest) -> HttpResponse:
     if house_id.isdigit():
         try:
             context["ledger"] = points.ledger(request.user, int(house_id))
-        except ApiError as exc:
+        except DomainError as exc:
             context["ledger_error"] = exc.message
     return render(request, "web/field/points.html", context)
 
@@ -92,7 +92,7 @@ def points_qr(request: HttpRequest, house_id: int) -> HttpResponse:
     """A printable poster for one household in the visitor's scope (404 outside it)."""
     try:
         house = get_record(BUILTIN["house"], request.user, house_id)
-    except ApiError as exc:
+    except DomainError as exc:
         return render(request, "web/field/points_qr.html", {"error": exc.message}, status=404)
     url = request.build_absolute_uri(reverse("web:field_points") + f"?house={house.pk}")
     context = {"house": house, "url": url, "qr": qr_data_uri(url)}

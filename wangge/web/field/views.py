@@ -22,12 +22,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.models import Role
-from wangge.api.errors import ApiError
+from wangge.errors import DomainError
 from wangge.events.reporting import reportable_categories
 from wangge.events.services import perform
+from wangge.fieldwork.checks import assigned_grids
 from wangge.fieldwork.geo import grid_collection
-from wangge.fieldwork.services import assigned_grids
-from wangge.fieldwork.tasks import WORKER_ACTIONS, my_tasks, my_visit_tasks
+from wangge.fieldwork.todo import WORKER_ACTIONS, my_tasks, my_visit_tasks
 from wangge.web.pages import public_page, staff_page
 from wangge.web.tiles import map_settings
 
@@ -108,7 +108,7 @@ def act(request: HttpRequest, event_id: int, action: str) -> HttpResponse:
             expected_version=int(version) if version.isdigit() else None,
             **fields,
         )
-    except ApiError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("已提交。"))

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 
 from wangge.accounts.models import Role
 from wangge.accounts.scope import restrict
-from wangge.api.errors import ApiError
+from wangge.common.ratelimit import check_rate
+from wangge.errors import DomainError
 from wangge.events.attachments import save_attachments
 from wangge.events.choices import Channel
 from wangge.events.models import Event
-from wangge.events.ratelimit import check_rate
 from wangge.events.reporting import reportable_categories, title_from_text
 from wangge.events.services import perform, report_event
 from wangge.events.tracking import find_by_code, public_actions, public_timeline
@@ -93,7 +93,7 @@ def report(request: HttpRequest) -> HttpResponse:
     try:
         check_rate(request, "public_intake")
         event = _submit(request, form.cleaned_data, grid)
-    except ApiError as exc:
+    except DomainError as exc:
         return _report_page(request, form, grid, exc.message, status=exc.status)
     return render(request, "web/public/submitted.html", {"event": event}, status=201)
 
@@ -121,7 +121,7 @@ def _track_page(request, event, rating_form=None, error="", status=200) -> HttpR
 def track(request: HttpRequest, code: str) -> HttpResponse:
     try:
         check_rate(request, "public_track")
-    except ApiError as exc:
+    except DomainError as exc:
         return render(request, "web/public/track_lookup.html", {"error": exc.message}, status=429)
     event = find_by_code(code)
     if event is None:
@@ -136,7 +136,7 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
     fields = {k: v for k, v in (form.cleaned_data if form else {}).items() if v}
     try:
         perform(event.pk, action, None, tracking_code=event.tracking_code, **fields)
-    except ApiError as exc:
+    except DomainError as exc:
         return _track_page(request, event, form, exc.message, status=exc.status)
     return redirect(reverse("web:public_track", kwargs={"code": event.tracking_code}))
 

@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from wangge.events.choices import Priority, State, Step
-from wangge.supervision.models import CardLevel, Light
+from wangge.events.models import CardLevel, Light
 
 register = template.Library()
 

@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema
 
 from wangge.api.permissions import roles
 from wangge.basedata import access, queries
+from wangge.common.bbox import parse_bbox
 
 router = Router(tags=["basedata"])
 
@@ -30,5 +31,5 @@ class BaseMapQuery(Schema):
 def basedata_on_map(request, query: Query[BaseMapQuery]):
     """A FeatureCollection; properties: category, id, label (names masked), grid. At most
     2,000 points per layer: a layer listed in `truncated` has more, zoom in to see them."""
-    box = queries.parse_box(query.bbox)
+    box = parse_bbox(query.bbox)
     return queries.map_features(request.auth, box, list(query.layer))

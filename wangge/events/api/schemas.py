@@ -1,4 +1,4 @@
-"""Request and response schemas of the events API, and the masking of reporter contact."""
+"""Request and response schemas of the events API."""
 
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
@@ -26,25 +26,6 @@ MAX_TEXT = 4000
 
 PUBLIC_CHANNELS = (Channel.PUBLIC_APP, Channel.QR_CODE, Channel.MINI_PROGRAM)
 STAFF_CHANNELS = (Channel.GRID_WORKER, Channel.OPERATOR, Channel.HOTLINE, Channel.VIDEO_PATROL)
-
-
-def state_label(state: str) -> str:
-    """The label as plain text (choice labels are lazy and not JSON-serialisable)."""
-    return str(State(state).label) if state in State.values else state
-
-
-def mask_name(name: str) -> str:
-    """张三丰 -> 张**: the surname is enough to address the caller on a return visit."""
-    name = name.strip()
-    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
-
-
-def mask_phone(phone: str) -> str:
-    """13812345678 -> 138****5678; short numbers keep only their last two digits."""
-    phone = phone.strip()
-    if len(phone) >= 8:
-        return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
-    return "*" * max(len(phone) - 2, 0) + phone[-2:] if phone else ""
 
 
 class IntakeBase(Schema):

@@ -1,7 +1,7 @@
 """The clock interface the workflow calls inside its transactions.
 
 Every function takes the current time explicitly so that tests and replays control it.
-Deadlines follow the working calendar (wangge/supervision/calendar.py) of the limit's unit.
+Deadlines follow the working calendar (wangge/events/calendar.py) of the limit's unit.
 A clock's milestones, in time order, are the warning lights at 50 % and 80 % of the allowed
 time, the deadline (普通督办) and the yellow and red cards; `next_check_at` holds the first
 milestone not yet reached, so the sweep reads only clocks that have something to do.
@@ -12,17 +12,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from wangge.accounts.models import OrgUnit
-from wangge.events.models import Event
-from wangge.supervision import calendar
-from wangge.supervision.models import (
+from wangge.events import calendar
+from wangge.events.models import (
     CARD_ORDER,
     LIGHT_ORDER,
     CardLevel,
     Clock,
+    Event,
     Light,
     event_copies,
 )
-from wangge.supervision.rules import Rule, rule_for
+from wangge.events.rules import Rule, rule_for
 
 # (fraction of the allowed time left, light it turns on)
 WARNINGS = ((0.5, Light.YELLOW), (0.2, Light.RED))

@@ -9,9 +9,11 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from wangge.api.permissions import STAFF_ROLES, roles
+from wangge.accounts.models import STAFF_ROLES
+from wangge.api.permissions import roles
+from wangge.common.bbox import parse_bbox
 from wangge.events.choices import State
-from wangge.events.mapdata import grids_geojson, map_events, parse_bbox
+from wangge.events.mapdata import grids_geojson, map_events
 
 router = Router(tags=["map"])
 

@@ -29,7 +29,7 @@ from wangge.events.choices import State
 from wangge.events.models import Event
 from wangge.events.workflow import ACTIONS, ActionSpec, Holder
 from wangge.fieldwork import duevisits
-from wangge.fieldwork.services import assigned_grids
+from wangge.fieldwork.checks import assigned_grids
 
 TASK_LIMIT = 200
 

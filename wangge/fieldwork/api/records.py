@@ -15,12 +15,12 @@ from ninja import File, Router, Schema, Status, UploadedFile
 from pydantic import ConfigDict, Field
 
 from wangge.accounts.models import Role
+from wangge.api.forms import FormOrJson, check_file_fields
 from wangge.api.permissions import roles
-from wangge.events.api.forms import FormOrJson, check_file_fields
 from wangge.fieldwork import diary, inspections, points, stats, visits
+from wangge.fieldwork.checks import MAX_KEY_LENGTH
 from wangge.fieldwork.models import DiaryEntry, HouseholdVisit, PointsEntry, SpecialVisit
-from wangge.fieldwork.services import MAX_KEY_LENGTH
-from wangge.fieldwork.tasks import my_visit_tasks
+from wangge.fieldwork.todo import my_visit_tasks
 
 router = Router(tags=["fieldwork"])
 

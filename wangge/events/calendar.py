@@ -94,7 +94,7 @@ def package_years() -> range:
 
 
 def _admin_days(year: int) -> dict[date, bool]:
-    from wangge.supervision.models import Holiday
+    from wangge.events.models import Holiday
 
     rows = Holiday.objects.filter(date__year=year).values_list("date", "is_working_day")
     return dict(rows)

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from wangge.api.errors import ApiError
+from wangge.errors import DomainError
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def check_rate(request: HttpRequest, bucket: str) -> None:
         cache.add(key, 1, timeout=rate.seconds)
         return
     if count > rate.count:
-        raise ApiError(
+        raise DomainError(
             "rate_limited",
             "请求过于频繁，请稍后再试。",
             {"limit": rate.count, "window_seconds": rate.seconds},

@@ -9,8 +9,8 @@ from pydantic import Field
 
 from wangge.accounts.models import Role
 from wangge.accounts.scope import restrict
-from wangge.api.errors import NotFound
 from wangge.api.permissions import roles
+from wangge.errors import NotFound
 from wangge.events.models import Event
 from wangge.supervision.board import BoardItem, board
 from wangge.supervision.instructions import issue_instruction

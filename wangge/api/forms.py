@@ -12,7 +12,7 @@ from typing import Any
 
 from ninja.params.models import Body, BodyModel, Form, FormModel
 
-from wangge.api.errors import ApiError
+from wangge.errors import DomainError
 
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 PHOTOS_FIELD = "photos"
@@ -22,9 +22,9 @@ def _json_object(request) -> dict[str, Any]:
     try:
         data = json.loads(request.body or b"{}")
     except ValueError as exc:
-        raise ApiError("invalid_input", "请求体不是合法的 JSON。") from exc
+        raise DomainError("invalid_input", "请求体不是合法的 JSON。") from exc
     if not isinstance(data, dict):
-        raise ApiError("invalid_input", "请求体须为 JSON 对象。")
+        raise DomainError("invalid_input", "请求体须为 JSON 对象。")
     return data
 
 
@@ -51,7 +51,7 @@ def check_file_fields(request, accepted: tuple[str, ...]) -> None:
     """Refuse files under other names instead of silently dropping them."""
     unknown = sorted(set(request.FILES) - set(accepted))
     if unknown:
-        raise ApiError(
+        raise DomainError(
             "invalid_input",
             f"不接受文件字段 {', '.join(unknown)}。",
             {"fields": unknown, "accepted": list(accepted)},

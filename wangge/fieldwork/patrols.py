@@ -1,4 +1,4 @@
-"""Patrols: start, record the track, end. Every write of this app goes through here.
+"""Patrols: start, record the track, end.
 
 Phones work offline and resend what they recorded when the signal returns, so each
 function is idempotent by the key the phone generated: starting a patrol twice with one
@@ -13,24 +13,26 @@ their unit's data scope; another worker's patrol is not found.
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
-from wangge.accounts.models import Role
-from wangge.accounts.scope import restrict
-from wangge.api.errors import ApiError, Conflict, Forbidden, NotFound
+from wangge.errors import Conflict, Forbidden, NotFound
+from wangge.fieldwork.checks import (
+    MAX_KEY_LENGTH,
+    assigned_grids,
+    check_key,
+    check_number,
+    check_time,
+    check_worker,
+    invalid,
+)
 from wangge.fieldwork.models import Patrol, TrackPoint
-from wangge.regions.models import Grid
 
-MAX_KEY_LENGTH = 64
 MAX_POINTS_PER_CALL = 500
 # Offline phones send late; a clock a little ahead of the server's is tolerated.
-MAX_AGE = timedelta(days=7)
-MAX_AHEAD = timedelta(minutes=10)
 MAX_ACCURACY_M = 100_000.0
 
 
@@ -38,39 +40,6 @@ MAX_ACCURACY_M = 100_000.0
 class TrackResult:
     added: int
     duplicates: int
-
-
-def invalid(field: str, message: str) -> ApiError:
-    return ApiError("invalid_field", message, {"field": field})
-
-
-def assigned_grids(worker) -> QuerySet[Grid]:
-    """The grids the worker is assigned to, within their data scope."""
-    grids = Grid.objects.filter(staff__user=worker).distinct().order_by("code")
-    return restrict(grids, worker, "code")
-
-
-def check_worker(worker, what: str = "巡查") -> None:
-    if worker is None or not worker.is_authenticated or not worker.is_active:
-        raise ApiError("not_authenticated", "请先登录。", status=401)
-    if not worker.has_role(Role.GRID_WORKER):
-        raise Forbidden("forbidden", f"只有网格员可以记录{what}。")
-
-
-def check_key(key, field: str = "client_key") -> str:
-    if not isinstance(key, str) or not key.strip() or len(key) > MAX_KEY_LENGTH:
-        raise invalid(field, f"{field} 须为 1～{MAX_KEY_LENGTH} 个字符（建议使用 UUID）。")
-    if "\x00" in key:
-        raise invalid(field, f"{field} 含有不允许的字符。")
-    return key.strip()
-
-
-def check_time(value, field: str, now: datetime) -> datetime:
-    if not isinstance(value, datetime) or value.tzinfo is None:
-        raise invalid(field, f"{field} 须为带时区的时间。")
-    if value > now + MAX_AHEAD or value < now - MAX_AGE:
-        raise invalid(field, f"{field} 超出允许范围（最近 7 天内）。")
-    return value
 
 
 def start_patrol(
@@ -108,15 +77,6 @@ def own_patrol(worker, client_key: str) -> Patrol:
     if found is None:
         raise NotFound("patrol_not_found", "巡查记录不存在。")
     return found
-
-
-def check_number(value, field: str, low: float, high: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise invalid(field, f"{field} 须为数值。")
-    value = float(value)
-    if not math.isfinite(value) or not low <= value <= high:
-        raise invalid(field, f"{field} 须在 {low}～{high} 之间。")
-    return value
 
 
 def _clean_point(raw: dict[str, Any], now: datetime) -> dict[str, Any]:

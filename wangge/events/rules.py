@@ -10,7 +10,7 @@ Points are signed: a deduction is negative.
 from dataclasses import dataclass
 
 from wangge.events.choices import Step
-from wangge.supervision.models import CardLevel, SupervisionRule
+from wangge.events.models import CardLevel, SupervisionRule
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """HTTP face of the field work: the worker's grids and tasks, and patrols with their tracks.
 
-Handlers are thin: they call wangge/fieldwork/services.py and tasks.py. The phone app
+Handlers are thin: they call wangge/fieldwork/patrols.py and todo.py. The phone app
 (wangge/web/field) sends patrols from its offline outbox, so every write is idempotent by
 the key the phone generated; a resend answers 200 with what the first call made.
 """
@@ -13,17 +13,18 @@ from pydantic import ConfigDict, Field
 
 from wangge.accounts.models import Role
 from wangge.api.permissions import roles
-from wangge.events.schemas import state_label
-from wangge.fieldwork import services
-from wangge.fieldwork.api_records import router as records_router
+from wangge.events.display import state_label
+from wangge.fieldwork import patrols
+from wangge.fieldwork.api.records import router as records_router
+from wangge.fieldwork.checks import MAX_KEY_LENGTH, assigned_grids
 from wangge.fieldwork.geo import grid_collection
 from wangge.fieldwork.models import Patrol
-from wangge.fieldwork.tasks import my_tasks
+from wangge.fieldwork.todo import my_tasks
 
 router = Router(tags=["fieldwork"])
 router.add_router("", records_router)
 
-Key = Annotated[str, Field(min_length=1, max_length=services.MAX_KEY_LENGTH)]
+Key = Annotated[str, Field(min_length=1, max_length=MAX_KEY_LENGTH)]
 RECENT_PATROLS = 20
 
 
@@ -48,7 +49,7 @@ class TrackPointIn(Schema):
 class TrackIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    points: list[TrackPointIn] = Field(..., max_length=services.MAX_POINTS_PER_CALL)
+    points: list[TrackPointIn] = Field(..., max_length=patrols.MAX_POINTS_PER_CALL)
 
 
 class PatrolEndIn(Schema):
@@ -106,7 +107,7 @@ def _patrol_out(patrol: Patrol, created: bool = False) -> dict[str, Any]:
 @router.get("/field/grids", summary="The grid worker's assigned grids as GeoJSON")
 @roles(Role.GRID_WORKER)
 def my_grids(request):
-    return grid_collection(services.assigned_grids(request.auth))
+    return grid_collection(assigned_grids(request.auth))
 
 
 @router.get("/field/tasks", response=list[TaskOut], summary="Events awaiting the grid worker")
@@ -148,7 +149,7 @@ def recent_patrols(request):
 )
 @roles(Role.GRID_WORKER)
 def start_patrol(request, body: PatrolStartIn):
-    patrol, created = services.start_patrol(
+    patrol, created = patrols.start_patrol(
         worker=request.auth,
         grid_code=body.grid,
         client_key=body.client_key,
@@ -163,8 +164,8 @@ def start_patrol(request, body: PatrolStartIn):
     summary="Add GPS fixes to the worker's patrol (idempotent per point)",
 )
 @roles(Role.GRID_WORKER)
-def add_points(request, client_key: str, body: TrackIn):
-    result = services.add_track_points(
+def add_track_points(request, client_key: str, body: TrackIn):
+    result = patrols.add_track_points(
         worker=request.auth,
         patrol_key=client_key,
         points=[p.dict() for p in body.points],
@@ -179,5 +180,5 @@ def add_points(request, client_key: str, body: TrackIn):
 )
 @roles(Role.GRID_WORKER)
 def end_patrol(request, client_key: str, body: PatrolEndIn):
-    patrol = services.end_patrol(worker=request.auth, patrol_key=client_key, ended_at=body.ended_at)
+    patrol = patrols.end_patrol(worker=request.auth, patrol_key=client_key, ended_at=body.ended_at)
     return _patrol_out(patrol)

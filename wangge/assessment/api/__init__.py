@@ -13,7 +13,6 @@ from ninja import Router, Schema
 
 from wangge.accounts.models import OrgUnit, Role, User
 from wangge.accounts.scope import Scope, scope_of
-from wangge.api.errors import ApiError, Forbidden, NotFound
 from wangge.api.permissions import roles
 from wangge.assessment.metrics import Period, Subject, metrics_for_subject, region_prefix
 from wangge.assessment.ranking import RankingKind, active_rule, rank_units, score
@@ -24,6 +23,7 @@ from wangge.assessment.reports import (
     parse_month,
     render,
 )
+from wangge.errors import DomainError, Forbidden, NotFound
 from wangge.regions.models import Region
 
 router = Router(tags=["assessment"])
@@ -72,11 +72,11 @@ def _json_metrics(metrics) -> dict[str, Any]:
 
 def _period(period_start: date, period_end: date) -> Period:
     if period_end < period_start:
-        raise ApiError(
+        raise DomainError(
             "invalid_period", "统计截止日期早于开始日期。", {"period_end": str(period_end)}
         )
     if (period_end - period_start).days >= MAX_PERIOD_DAYS:
-        raise ApiError("invalid_period", "统计期间最长一年。", {"max_days": MAX_PERIOD_DAYS})
+        raise DomainError("invalid_period", "统计期间最长一年。", {"max_days": MAX_PERIOD_DAYS})
     return Period(period_start, period_end)
 
 
@@ -84,7 +84,7 @@ def _region(code: str, scope: Scope) -> Region:
     try:
         region_prefix(code)
     except ValueError as exc:
-        raise ApiError("invalid_region", "区划代码应为 12 位数字。", {"region": code}) from exc
+        raise DomainError("invalid_region", "区划代码应为 12 位数字。", {"region": code}) from exc
     region = Region.objects.filter(code=code).first()
     if region is None or not scope.covers(code):
         raise NotFound("region_not_found", f"区划 {code} {OUT_OF_SCOPE}")
@@ -94,7 +94,7 @@ def _region(code: str, scope: Scope) -> Region:
 def _resolve(user, region: str | None, unit: int | None, grid_worker: str | None) -> Resolved:
     """The subject asked for, refused unless it lies inside the caller's data scope."""
     if sum(x is not None for x in (region, unit, grid_worker)) > 1:
-        raise ApiError("invalid_input", "region、unit、grid_worker 只能指定其一。")
+        raise DomainError("invalid_input", "region、unit、grid_worker 只能指定其一。")
     scope = scope_of(user)
     if scope.empty:
         raise Forbidden("out_of_scope", "您没有所属单位，无权查看考核数据。")
@@ -183,16 +183,16 @@ def get_rankings(request, kind: RankingKind, period_start: date, period_end: dat
 @roles(*RANKING_ROLES)
 def monthly_report(request, month: str, region: str | None = None, format: str = "xlsx"):
     if format not in REPORT_FORMATS:
-        raise ApiError("invalid_format", "报表格式应为 xlsx 或 pdf。", {"format": format})
+        raise DomainError("invalid_format", "报表格式应为 xlsx 或 pdf。", {"format": format})
     try:
         first_day = parse_month(month)
     except ValueError as exc:
-        raise ApiError("invalid_month", "月份格式应为 YYYY-MM。", {"month": month}) from exc
+        raise DomainError("invalid_month", "月份格式应为 YYYY-MM。", {"month": month}) from exc
     user = request.auth
     scope = scope_of(user)
     if region is None:
         if user.unit is None:
-            raise ApiError("missing_field", "请指定区划 region。", {"field": "region"})
+            raise DomainError("missing_field", "请指定区划 region。", {"field": "region"})
         region = user.unit.region.code
     found = _region(region, scope)
     content = render(build_monthly_report(first_day, found), format)

@@ -7,9 +7,11 @@ from ninja import Query, Router, Schema
 from shapely import from_wkb
 from shapely.geometry import mapping
 
+from wangge.accounts.models import STAFF_ROLES
 from wangge.accounts.scope import restrict, scope_of
-from wangge.api.errors import ApiError, NotFound
-from wangge.api.permissions import STAFF_ROLES, public, roles
+from wangge.api.permissions import public, roles
+from wangge.common.bbox import parse_bbox
+from wangge.errors import DomainError, NotFound
 from wangge.regions.locate import LocationError, locate, parse_crs
 from wangge.regions.models import Grid, Region
 
@@ -85,19 +87,6 @@ class BBoxQuery(Schema):
     bbox: str
 
 
-def _parse_bbox(raw: str) -> tuple[float, float, float, float]:
-    parts = raw.split(",")
-    try:
-        min_lon, min_lat, max_lon, max_lat = (float(p) for p in parts)
-    except ValueError as exc:
-        raise ApiError(
-            "invalid_bbox", "bbox 应为 minlon,minlat,maxlon,maxlat 四个数值。", {"bbox": raw}
-        ) from exc
-    if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
-        raise ApiError("invalid_bbox", "bbox 范围不合法（最小值须不大于最大值）。", {"bbox": raw})
-    return min_lon, min_lat, max_lon, max_lat
-
-
 def _grid_feature(grid: Grid) -> dict[str, Any]:
     return {
         "type": "Feature",
@@ -118,18 +107,21 @@ def _grid_feature(grid: Grid) -> dict[str, Any]:
 @router.get("/grids", summary="Grids intersecting a bbox, as a GeoJSON FeatureCollection")
 @roles(*STAFF_ROLES)
 def list_grids(request, query: Query[BBoxQuery]):
-    min_lon, min_lat, max_lon, max_lat = _parse_bbox(query.bbox)
+    box = parse_bbox(query.bbox)
     grids = (
         restrict(Grid.objects.all(), request.auth, "code")
         .filter(
-            min_lon__lte=max_lon, max_lon__gte=min_lon, min_lat__lte=max_lat, max_lat__gte=min_lat
+            min_lon__lte=box.max_lon,
+            max_lon__gte=box.min_lon,
+            min_lat__lte=box.max_lat,
+            max_lat__gte=box.min_lat,
         )
         .select_related("village")
         .order_by("code")
     )
     rows = list(grids[: MAX_GRIDS_PER_RESPONSE + 1])
     if len(rows) > MAX_GRIDS_PER_RESPONSE:
-        raise ApiError(
+        raise DomainError(
             "bbox_too_large",
             f"范围内网格超过 {MAX_GRIDS_PER_RESPONSE} 个，请缩小范围。",
             {"limit": MAX_GRIDS_PER_RESPONSE},
@@ -165,7 +157,7 @@ def locate_point(request, lon: float, lat: float, crs: str = "wgs84"):
     except LocationError as exc:
         # Echo the raw query: a NaN or infinite float would not survive JSON encoding.
         details = {key: request.GET.get(key) for key in ("lon", "lat", "crs")}
-        raise ApiError(exc.code, exc.message, details) from exc
+        raise DomainError(exc.code, exc.message, details) from exc
     village = Region.objects.get(pk=hit.village_id)
     return {
         "lon": wgs_lon,
