@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, screenshot
-from tests.eventapi.conftest import jpeg_bytes
+from tests.events.api.conftest import jpeg_bytes
 from tests.events.conftest import with_limits
 from wangge.accounts.models import GridAssignment, GridDuty
 from wangge.events.choices import Channel

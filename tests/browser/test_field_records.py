@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, screenshot
-from tests.eventapi.conftest import jpeg_bytes
+from tests.events.api.conftest import jpeg_bytes
 from tests.fieldwork.conftest import assigned, field_data  # noqa: F401 (fixtures)
 from wangge.fieldwork.models import DiaryEntry, HouseholdVisit, PointsEntry, SpecialVisit
 

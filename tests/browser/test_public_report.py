@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, screenshot
-from tests.eventapi.conftest import jpeg_bytes
+from tests.events.api.conftest import jpeg_bytes
 from wangge.events.choices import Channel, Rating
 from wangge.events.models import Category, Event
 from wangge.events.services import perform

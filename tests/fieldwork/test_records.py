@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from tests.eventapi.conftest import jpeg_bytes
+from tests.events.api.conftest import jpeg_bytes
 from wangge.basedata import access
 from wangge.basedata.models import KeyPlaceInspection, Permission, SpecialPopulation
 from wangge.errors import DomainError

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.eventapi.conftest import jpeg_bytes
+from tests.events.api.conftest import jpeg_bytes
 from wangge.fieldwork.models import HouseholdVisit, PointsEntry, SpecialVisit
 
 EVERYONE = (

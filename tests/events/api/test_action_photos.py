@@ -5,7 +5,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 
-from tests.eventapi.conftest import image_bytes, jpeg_bytes
+from tests.events.api.conftest import image_bytes, jpeg_bytes
 from wangge.api.forms import form_fields
 from wangge.events.api.actions import PHOTO_ACTIONS
 from wangge.events.api.schemas import action_schema

@@ -9,7 +9,7 @@ put right shortly and he checks the result on site, again with a photo.
 from shapely.geometry import box
 
 from tests.conftest import make_user
-from tests.eventapi.story_kit import act, detail, photo, photo_actions, set_up_county
+from tests.events.api.story_kit import act, detail, photo, photo_actions, set_up_county
 from wangge.accounts.models import GridAssignment, GridDuty, Role
 from wangge.regions.models import DedicatedSubject, GridKind
 from wangge.regions.services import save_grid

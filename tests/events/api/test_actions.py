@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.eventapi.conftest import VILLAGE_2_POINT
+from tests.events.api.conftest import VILLAGE_2_POINT
 from wangge.events.models import Event
 from wangge.events.workflow import ACTIONS
 from wangge.routes import api

@@ -1,6 +1,6 @@
 """Tracking by code: the public timeline as text, rating after closure, withdrawal."""
 
-from tests.publicpages.conftest import T1_NORTH
+from tests.web.public.conftest import T1_NORTH
 from wangge.events.choices import Channel, Rating, State
 from wangge.events.services import report_event
 

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.eventapi.conftest import T0, VILLAGE_2_POINT
+from tests.events.api.conftest import T0, VILLAGE_2_POINT
 from wangge.events.choices import Channel, Priority, State, Step
 from wangge.events.models import CardLevel, Clock
 from wangge.events.services import perform

@@ -9,7 +9,7 @@ closes it, and the citizen rates it by tracking code.
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from tests.eventapi.conftest import VILLAGE_1_POINT, jpeg_bytes
+from tests.events.api.conftest import VILLAGE_1_POINT, jpeg_bytes
 from wangge.events.models import Category
 
 

@@ -12,8 +12,8 @@ closes the case, and calls the caller back (回访) to record the rating.
 from django.test import Client
 
 from tests.conftest import make_user
-from tests.eventapi.conftest import VILLAGE_1_POINT
-from tests.eventapi.story_kit import act, detail, photo, photo_actions, refused, set_up_county
+from tests.events.api.conftest import VILLAGE_1_POINT
+from tests.events.api.story_kit import act, detail, photo, photo_actions, refused, set_up_county
 from wangge.accounts.models import Role
 from wangge.accounts.services import issue_token
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.basedata import samples
-from tests.basedata_pages.conftest import (
+from tests.web.basedata.conftest import (
     NOT_READERS,
     READERS,
     WRITERS,

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tests.conftest import Cast, make_user
-from tests.eventapi.conftest import jpeg_bytes
+from tests.events.api.conftest import jpeg_bytes
 from wangge.accounts.models import OrgUnit, Role, UnitKind
 from wangge.demo.categories import load_categories
 from wangge.events.models import Category

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.eventapi.conftest import VILLAGE_2_POINT, jpeg_bytes
+from tests.events.api.conftest import VILLAGE_2_POINT, jpeg_bytes
 from wangge.events.attachments import save_attachments
 from wangge.events.services import perform
 

@@ -12,8 +12,8 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
-from tests.eventapi.conftest import VILLAGE_1_POINT
-from tests.eventapi.story_kit import act, detail, listed_ids, set_up_county
+from tests.events.api.conftest import VILLAGE_1_POINT
+from tests.events.api.story_kit import act, detail, listed_ids, set_up_county
 from wangge.events.calendar import add
 from wangge.events.choices import LimitUnit
 from wangge.events.rules import rule_for

@@ -9,8 +9,8 @@ minutes of the report, well inside the emergency step limits.
 
 from datetime import datetime, timedelta
 
-from tests.eventapi.conftest import VILLAGE_1_POINT
-from tests.eventapi.story_kit import act, detail, photo, photo_actions, set_up_county
+from tests.events.api.conftest import VILLAGE_1_POINT
+from tests.events.api.story_kit import act, detail, photo, photo_actions, set_up_county
 
 VOLUNTEER = "毛建林"
 

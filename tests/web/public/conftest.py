@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.eventapi.conftest import jpeg_bytes
+from tests.events.api.conftest import jpeg_bytes
 from wangge.events.choices import Channel
 from wangge.events.models import Category
 from wangge.events.services import perform, report_event

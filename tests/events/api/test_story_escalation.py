@@ -7,8 +7,8 @@ county closes it. At every step we check who sees the event (data scope: the reg
 subtree of the viewer's unit, whoever holds it), who holds it and who may act on it.
 """
 
-from tests.eventapi.conftest import VILLAGE_1_POINT
-from tests.eventapi.story_kit import act, detail, listed_ids, refused, set_up_county
+from tests.events.api.conftest import VILLAGE_1_POINT
+from tests.events.api.story_kit import act, detail, listed_ids, refused, set_up_county
 
 # Inside the region subtree of 一村 / 一号镇 / the county, or with the county's scope.
 SEE = [

@@ -8,7 +8,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from tests.eventapi.conftest import VILLAGE_1_POINT, image_bytes, jpeg_bytes
+from tests.events.api.conftest import VILLAGE_1_POINT, image_bytes, jpeg_bytes
 from wangge.errors import DomainError
 from wangge.events.attachments import public_name, save_attachments
 from wangge.events.models import Attachment, Event

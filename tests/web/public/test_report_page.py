@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from tests.publicpages.conftest import T1_NORTH
+from tests.web.public.conftest import T1_NORTH
 from wangge.events.choices import Channel
 from wangge.events.models import Event
 

@@ -8,7 +8,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from tests.eventapi.conftest import VILLAGE_1_POINT, VILLAGE_2_POINT, jpeg_bytes
+from tests.events.api.conftest import VILLAGE_1_POINT, VILLAGE_2_POINT, jpeg_bytes
 from wangge.events.attachments import public_name, save_attachments
 from wangge.events.models import Attachment
 from wangge.events.services import perform

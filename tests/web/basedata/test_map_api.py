@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.basedata_pages.conftest import NOT_READERS, READERS
+from tests.web.basedata.conftest import NOT_READERS, READERS
 
 BOX = "119.9,39.9,120.3,40.2"
 

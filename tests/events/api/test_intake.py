@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tests.conftest import make_user
-from tests.eventapi.conftest import VILLAGE_1_POINT, jpeg_bytes
+from tests.events.api.conftest import VILLAGE_1_POINT, jpeg_bytes
 from wangge.accounts.models import Role
 from wangge.accounts.services import issue_token
 from wangge.events.choices import Channel, State
