@@ -9,9 +9,9 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from wangge.events.choices import LimitUnit, Step
+from wangge.jobs import start_worker_thread
 from wangge.supervision.clocks import TimeLimit, start_clock
 from wangge.supervision.models import CardLevel, Clock
-from wangge.supervision.worker import start_worker_thread
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
