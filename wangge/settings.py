@@ -188,8 +188,20 @@ def _generated_sm4_keys(data_dir: Path) -> str:
 # without rebuilding the index).
 WANGGE_SM4_KEYS = _generated_sm4_keys(DATA_DIR)
 WANGGE_INDEX_KEY = persistent_secret("WANGGE_INDEX_KEY", DATA_DIR)
-# Where imports run: "thread" (embedded default), "celery" (production) or "inline" (tests).
-WANGGE_IMPORT_RUNNER = env_choice("WANGGE_IMPORT_RUNNER", "thread", {"thread", "celery", "inline"})
+
+
+def _job_runner() -> str:
+    """WANGGE_JOB_RUNNER, else its older name WANGGE_IMPORT_RUNNER (imports were the first
+    enqueued jobs), so existing .env files keep working."""
+    runners = {"thread", "celery", "inline"}
+    return env_choice(
+        "WANGGE_JOB_RUNNER", env_choice("WANGGE_IMPORT_RUNNER", "thread", runners), runners
+    )
+
+
+# Where enqueued background jobs (wangge/jobs.py: base-data imports) run: "thread" (embedded
+# default), "celery" (production) or "inline" (tests).
+WANGGE_JOB_RUNNER = _job_runner()
 # Worker processes that clean (validate, encrypt, index) the rows of one import on
 # PostgreSQL; 1 cleans in the importing process. SQLite always cleans in-process.
 # Two workers keep a 1 M-row import under 500 MB (each holds about 105 MB).

@@ -11,8 +11,24 @@ from wangge.basedata.services import create_record
 
 @pytest.fixture(autouse=True)
 def _inline_imports(settings, tmp_path):
-    settings.WANGGE_IMPORT_RUNNER = "inline"
+    settings.WANGGE_JOB_RUNNER = "inline"
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def post_import(django_capture_on_commit_callbacks):
+    """POST a file to the import endpoint and run the job its commit queues (a test's own
+    transaction never commits): a refusal's answer, or the accepted job after the import."""
+
+    def post(client, upload, category: str = "person"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(f"/api/basedata/{category}/imports", {"file": upload})
+        if response.status_code != 202:
+            return response
+        assert response.json()["status"] == "queued", "the job ran before its commit"
+        return client.get(f"/api/basedata/imports/{response.json()['id']}")
+
+    return post
 
 
 @pytest.fixture

@@ -42,13 +42,9 @@ def _people(grid: str, count: int, start: int = 1) -> list[list[str]]:
     ]
 
 
-def _upload(client, upload, category="person"):
-    return client.post(f"/api/basedata/{category}/imports", {"file": upload})
-
-
-def test_a_clean_csv_imports_every_row_encrypted(as_user, t1_grid):
-    response = _upload(as_user("county_operator"), _csv(_people(t1_grid.code, 30)))
-    assert response.status_code == 202, response.content
+def test_a_clean_csv_imports_every_row_encrypted(post_import, as_user, t1_grid):
+    response = post_import(as_user("county_operator"), _csv(_people(t1_grid.code, 30)))
+    assert response.status_code == 200, response.content
     job = response.json()
     assert (job["status"], job["rows_read"], job["rows_imported"], job["error_count"]) == (
         "done",
@@ -62,13 +58,15 @@ def test_a_clean_csv_imports_every_row_encrypted(as_user, t1_grid):
     assert samples.id_number(date(1980, 1, 2), 3) not in first.id_number_cipher
 
 
-def test_a_clean_xlsx_imports_with_numeric_cells(as_user, t1_grid):
+def test_a_clean_xlsx_imports_with_numeric_cells(post_import, as_user, t1_grid):
     rows = [[r[0], r[1], r[2], int(r[3]), r[4]] for r in _people(t1_grid.code, 5)]
-    job = _upload(as_user("county_operator"), _xlsx(rows)).json()
+    job = post_import(as_user("county_operator"), _xlsx(rows)).json()
     assert (job["status"], job["rows_imported"]) == ("done", 5)
 
 
-def test_a_file_with_bad_rows_imports_nothing_and_reports_each(as_user, cast, t1_grid, person):
+def test_a_file_with_bad_rows_imports_nothing_and_reports_each(
+    post_import, as_user, cast, t1_grid, person
+):
     rows = _people(t1_grid.code, 10)
     rows[2][2] = rows[2][2][:-1] + ("0" if rows[2][2][-1] != "0" else "1")  # row 4: check digit
     rows[4][3] = "12345"  # row 6: phone
@@ -77,7 +75,7 @@ def test_a_file_with_bad_rows_imports_nothing_and_reports_each(as_user, cast, t1
     rows[8][2] = samples.MAN  # row 10: already registered
     rows[9][0] = ""  # row 11: name missing
     client = as_user("township_1_operator")
-    job = _upload(client, _csv(rows)).json()
+    job = post_import(client, _csv(rows)).json()
     assert job["status"] == "rejected" and job["rows_imported"] == 0
     reported = {(e["row"], e["column"]) for e in job["errors"]}
     assert reported == {
@@ -94,19 +92,19 @@ def test_a_file_with_bad_rows_imports_nothing_and_reports_each(as_user, cast, t1
     assert lines[0] == ["行号", "列", "原因"] and len(lines) == 7
 
 
-def test_a_file_with_unknown_or_missing_columns_is_rejected(as_user, t1_grid):
-    job = _upload(as_user("county_operator"), _csv([["x"]], header=["姓名", "血型"])).json()
+def test_a_file_with_unknown_or_missing_columns_is_rejected(post_import, as_user, t1_grid):
+    job = post_import(as_user("county_operator"), _csv([["x"]], header=["姓名", "血型"])).json()
     reasons = {(e["column"], e["reason"]) for e in job["errors"]}
     assert ("血型", "无法识别的列（请使用导入模板的表头）。") in reasons
     assert ("人口类型", "缺少必填列。") in reasons
     assert job["status"] == "rejected"
 
 
-def test_only_the_owner_sees_a_job_and_wrong_files_are_refused(as_user, t1_grid):
-    job = _upload(as_user("county_operator"), _csv(_people(t1_grid.code, 1))).json()
+def test_only_the_owner_sees_a_job_and_wrong_files_are_refused(post_import, as_user, t1_grid):
+    job = post_import(as_user("county_operator"), _csv(_people(t1_grid.code, 1))).json()
     assert_error_body(as_user("township_1_operator").get(f"/api/basedata/imports/{job['id']}"), 404)
     wrong = SimpleUploadedFile("people.txt", b"hello")
-    assert_error_body(_upload(as_user("county_operator"), wrong), 400, "invalid_format")
+    assert_error_body(post_import(as_user("county_operator"), wrong), 400, "invalid_format")
     assert ImportJob.objects.count() == 1
 
 

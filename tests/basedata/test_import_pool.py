@@ -43,12 +43,14 @@ def _rows(grid: str, count: int) -> list[list[str]]:
     ]
 
 
-def _import(client, rows: list[list[str]], settings, processes: int) -> tuple[dict, list]:
+def _import(
+    post_import, client, rows: list[list[str]], settings, processes: int
+) -> tuple[dict, list]:
     settings.WANGGE_IMPORT_PROCESSES = processes
     text = io.StringIO()
     csv.writer(text).writerows([HEADER, *rows])
     upload = SimpleUploadedFile("people.csv", text.getvalue().encode("utf-8-sig"), "text/csv")
-    job = client.post("/api/basedata/person/imports", {"file": upload}).json()
+    job = post_import(client, upload).json()
     report = client.get(f"/api/basedata/imports/{job['id']}/errors")
     lines = list(csv.reader(io.StringIO(b"".join(report.streaming_content).decode("utf-8-sig"))))
     return job, lines
@@ -69,11 +71,13 @@ def _broken_file(grid: str, house_code: str) -> tuple[list[list[str]], set]:
     return rows, {3, 7, 11, 12, 14, 15}
 
 
-def test_pooled_and_inline_imports_report_the_same_errors(as_user, cast, settings, person):
+def test_pooled_and_inline_imports_report_the_same_errors(
+    post_import, as_user, cast, settings, person
+):
     rows, broken = _broken_file(cast.jurisdiction.grids["t1_north"].code, "H-0001")
     client = as_user("township_1_operator")
-    inline_job, inline_report = _import(client, rows, settings, processes=1)
-    pooled_job, pooled_report = _import(client, rows, settings, processes=2)
+    inline_job, inline_report = _import(post_import, client, rows, settings, processes=1)
+    pooled_job, pooled_report = _import(post_import, client, rows, settings, processes=2)
     assert {e["row"] for e in pooled_job["errors"]} == broken
     assert pooled_report == inline_report and len(pooled_report) > len(broken)
     for key in ("status", "rows_read", "rows_imported", "error_count", "errors"):
@@ -84,7 +88,7 @@ def test_pooled_and_inline_imports_report_the_same_errors(as_user, cast, setting
 
 @pytest.mark.parametrize("processes", [1, 2])
 def test_a_stored_value_refused_while_writing_undoes_the_writes_and_reports_every_row(
-    as_user, cast, settings, person, processes
+    post_import, as_user, cast, settings, person, processes
 ):
     """The first fault of this file is a stored ID number, met by the unique index while
     its chunk is written (rows 2-4 are written before it); later chunks are looked up."""
@@ -100,7 +104,7 @@ def test_a_stored_value_refused_while_writing_undoes_the_writes_and_reports_ever
     rows[6][2] = rows[4][2]  # row 8: repeats row 6 (reported as a repeat only)
     rows[11][2] = other  # row 13: stored, found by the lookup
     rows[13][3] = "12345"  # row 15: bad phone
-    job, report = _import(as_user("county_operator"), rows, settings, processes)
+    job, report = _import(post_import, as_user("county_operator"), rows, settings, processes)
     assert (job["status"], job["rows_read"], job["rows_imported"]) == ("rejected", 14, 0)
     assert [(e["row"], e["column"]) for e in job["errors"]] == [
         (6, "身份证号"),
@@ -117,12 +121,16 @@ def test_a_stored_value_refused_while_writing_undoes_the_writes_and_reports_ever
     assert Person.objects.count() == 2, "the rows written before the refusal are undone"
 
 
-def test_a_pooled_import_writes_every_row_in_file_order(as_user, cast, settings, house):
+def test_a_pooled_import_writes_every_row_in_file_order(
+    post_import, as_user, cast, settings, house
+):
     rows = _rows(cast.jurisdiction.grids["t1_north"].code, 11)
     rows[4][4], rows[4][5] = "", house.code
     rows[8][4], rows[8][6], rows[8][7] = "", "120.05", "40.07"
     client = as_user("county_operator")
-    job = ImportJob.objects.get(pk=_import(client, rows, settings, processes=2)[0]["id"])
+    job = ImportJob.objects.get(
+        pk=_import(post_import, client, rows, settings, processes=2)[0]["id"]
+    )
     assert (job.status, job.rows_imported, job.error_count) == ("done", 11, 0)
     people = list(Person.objects.order_by("pk"))
     assert [p.name for p in people] == [r[0] for r in rows]

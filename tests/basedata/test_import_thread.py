@@ -10,7 +10,7 @@ from wangge.basedata.models import ImportJob, Person
 
 @pytest.mark.django_db(transaction=True)
 def test_the_thread_runner_imports_after_commit(settings, as_user, t1_grid):
-    settings.WANGGE_IMPORT_RUNNER = "thread"
+    settings.WANGGE_JOB_RUNNER = "thread"
     csv_text = f"姓名,人口类型,网格编码\n甲,境外人员,{t1_grid.code}\n乙,境外人员,{t1_grid.code}\n"
     upload = SimpleUploadedFile("foreign.csv", csv_text.encode("utf-8-sig"))
     response = as_user("county_operator").post("/api/basedata/person/imports", {"file": upload})

@@ -28,7 +28,7 @@ def _import_runner(settings):
     """Background threads on PostgreSQL, as in production. The test server's in-memory
     SQLite is one shared-cache database whose table locks make a second writer thread
     fail at once, so there the import runs inline (the page then finds it already done)."""
-    settings.WANGGE_IMPORT_RUNNER = "thread" if connection.vendor == "postgresql" else "inline"
+    settings.WANGGE_JOB_RUNNER = "thread" if connection.vendor == "postgresql" else "inline"
 
 
 def _csv(name: str, text: str) -> dict:

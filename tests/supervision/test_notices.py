@@ -9,6 +9,7 @@ from django.utils import timezone
 from wangge.events.choices import LimitUnit, Step
 from wangge.events.clocks import TimeLimit, start_clock
 from wangge.events.models import CardLevel, Clock
+from wangge.jobs import SWEEP
 from wangge.notices import channels
 from wangge.notices.models import Notice
 from wangge.notices.services import mark_read, notify, unread_count
@@ -81,15 +82,15 @@ def test_the_embedded_worker_command_runs_a_sweep(make_event, cast):
 
 def test_the_celery_task_runs_the_sweep(make_event, cast):
     from wangge.celery import app
-    from wangge.supervision.tasks import sweep
 
+    app.loader.import_default_modules()  # what a Celery worker does at start: autodiscovery
     clock = overdue_clock(make_event, cast)
     app.conf.task_always_eager = True
     try:
-        result = sweep.delay().get()
+        result = app.tasks[SWEEP].delay().get()
     finally:
         app.conf.task_always_eager = False
     clock.refresh_from_db()
     assert clock.card_level == CardLevel.NORMAL
     assert result["cards"] == {CardLevel.NORMAL: 1}
-    assert app.conf.beat_schedule["supervision-sweep"]["task"] == sweep.name
+    assert app.conf.beat_schedule[SWEEP]["task"] == SWEEP

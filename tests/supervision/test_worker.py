@@ -11,7 +11,7 @@ from django.utils import timezone
 from wangge.events.choices import LimitUnit, Step
 from wangge.events.clocks import TimeLimit, start_clock
 from wangge.events.models import CardLevel, Clock
-from wangge.supervision.worker import start_worker_thread
+from wangge.jobs import start_worker_thread
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,7 +13,6 @@ Progress goes to the cache (the transaction hides the job row until it ends).
 
 import csv
 import logging
-import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future
@@ -24,9 +23,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from wangge import jobs
+from wangge.accounts.models import User
 from wangge.basedata import access
 from wangge.basedata.blocks import (
     BlockCleaner,
@@ -40,10 +42,12 @@ from wangge.basedata.categories import Category, get_category
 from wangge.basedata.cleaning import RowCleaner, RowError
 from wangge.basedata.fields import FieldSpec, Kind
 from wangge.basedata.models import ImportJob, ImportStatus
-from wangge.basedata.tabular import FileUnreadable, read_rows
+from wangge.basedata.tabular import FORMATS, FileUnreadable, read_rows
 from wangge.basedata.workers import Block
 
 logger = logging.getLogger(__name__)
+
+IMPORT_FILE = "wangge.basedata.import_file"  # the job (wangge/basedata/tasks.py)
 
 CHUNK_ROWS = 2000
 KEPT_ERRORS = 200  # on the job row; the full report is a CSV file beside the upload
@@ -307,26 +311,36 @@ def run_import(job_id: int) -> ImportJob:
     return job
 
 
-def _run_in_thread(job_id: int) -> None:
-    close_old_connections()
-    try:
-        run_import(job_id)
-    finally:
-        connection.close()
+class UnsupportedFile(ValueError):
+    """The upload is neither a .csv nor a .xlsx file (by its name)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
 
 
-def start_import(job: ImportJob) -> None:
-    """Hand the job to the configured runner once the job row is committed."""
-    runner = settings.WANGGE_IMPORT_RUNNER
-    if runner == "inline":
-        run_import(job.pk)
-    elif runner == "celery":
-        from wangge.basedata.tasks import import_file
+def create_import_job(user: User, category: Category, upload: UploadedFile) -> ImportJob:
+    """Queue the import of `upload` into `category` for `user`: check the category and the
+    file type, write the job row and the file in one transaction, and hand the job to the
+    configured runner once that commits (a runner never sees a job that is not there).
 
-        import_file.delay_on_commit(job.pk)
-    else:
-        transaction.on_commit(
-            lambda: threading.Thread(
-                target=_run_in_thread, args=(job.pk,), name=f"wangge-import-{job.pk}", daemon=True
-            ).start()
+    Returns the job as it stands afterwards: already finished with the inline runner.
+    """
+    access.require_category(user, category)
+    name = Path(upload.name or "").name
+    fmt = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if fmt not in FORMATS:
+        raise UnsupportedFile(name)
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            user=user, category=category.key, file_name=name[:200], path="", format=fmt
         )
+        path = import_dir() / f"job-{job.pk}.{fmt}"
+        with path.open("wb") as target:
+            for chunk in upload.chunks():
+                target.write(chunk)
+        job.path = str(path)
+        job.save(update_fields=["path"])
+        jobs.enqueue(IMPORT_FILE, job.pk)
+    job.refresh_from_db()
+    return job

@@ -1,10 +1,9 @@
-"""Celery task for imports in production (the embedded default runs them in a thread)."""
+"""Background jobs of the base data (see wangge/jobs.py): running an uploaded import."""
 
-from celery import shared_task
+from wangge.basedata.importing import IMPORT_FILE, run_import
+from wangge.jobs import job
 
 
-@shared_task(name="wangge.basedata.import_file")
+@job(IMPORT_FILE)
 def import_file(job_id: int) -> str:
-    from wangge.basedata.importing import run_import
-
     return run_import(job_id).status

@@ -1,12 +1,12 @@
-"""Celery tasks of supervision (production; the embedded worker calls the sweep directly)."""
+"""Background jobs of supervision (see wangge/jobs.py): the sweep, first step of the tick."""
 
-from celery import shared_task
 from django.utils import timezone
 
+from wangge.jobs import SWEEP, job
 from wangge.supervision.sweep import run_sweep
 
 
-@shared_task(name="wangge.supervision.sweep")
+@job(SWEEP)
 def sweep() -> dict:
     report = run_sweep(timezone.now())
     return {"examined": report.examined, "warnings": report.warnings, "cards": report.cards}

@@ -76,7 +76,7 @@ class Known:
 
 @pytest.fixture(autouse=True)
 def _inline_imports(settings, tmp_path):
-    settings.WANGGE_IMPORT_RUNNER = "inline"
+    settings.WANGGE_JOB_RUNNER = "inline"
     settings.MEDIA_ROOT = tmp_path / "media"
 
 

@@ -311,16 +311,19 @@ def test_every_category_has_its_pages(cast, client, known):
 # ---------------------------------------------------------------- import
 
 
-def test_import_page_shows_templates_and_a_finished_jobs_report(cast, client, known):
+def test_import_page_shows_templates_and_a_finished_jobs_report(
+    cast, client, known, django_capture_on_commit_callbacks
+):
     user = cast["township_1_operator"]
     page = _get(client, user, "/base/import/", data={"category": "house"}).content.decode()
     assert "/api/basedata/house/template?format=xlsx" in page
     assert 'data-api="/api/basedata/house/imports"' in page
     upload = ("code,地址,用途,网格编码\nH-9,一村,自住,999\n").encode()
-    response = client.post(
-        "/api/basedata/house/imports",
-        {"file": SimpleUploadedFile("houses.csv", upload, content_type="text/csv")},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the job runs on commit
+        response = client.post(
+            "/api/basedata/house/imports",
+            {"file": SimpleUploadedFile("houses.csv", upload, content_type="text/csv")},
+        )
     assert response.status_code == 202
     job = response.json()["id"]
     fragment = client.get(f"/base/import/jobs/{job}/", HTTP_HX_REQUEST="true").content.decode()

@@ -112,21 +112,10 @@ def export(request, category: str, format: str = "csv", grid: str | None = None,
 @router.post("/basedata/{category}/imports", response={202: ImportJobOut}, summary="Import a file")
 @roles(*access.IMPORT_ROLES)
 def start_import(request, category: str, file: UploadedFile = File(...)):  # noqa: B008
-    cat = category_or_404(category)
-    access.require_category(request.auth, cat)
-    name = Path(file.name or "").name
-    fmt = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if fmt not in FORMATS:
-        raise DomainError("invalid_format", "请上传 .csv 或 .xlsx 文件。", {"file": name})
-    job = ImportJob.objects.create(
-        user=request.auth, category=cat.key, file_name=name[:200], path="", format=fmt
-    )
-    path = importing.import_dir() / f"job-{job.pk}.{fmt}"
-    with path.open("wb") as target:
-        for chunk in file.chunks():
-            target.write(chunk)
-    job.path = str(path)
-    job.save(update_fields=["path"])
-    importing.start_import(job)
-    job.refresh_from_db()
+    try:
+        job = importing.create_import_job(request.auth, category_or_404(category), file)
+    except importing.UnsupportedFile as exc:
+        raise DomainError(
+            "invalid_format", "请上传 .csv 或 .xlsx 文件。", {"file": exc.name}
+        ) from exc
     return Status(202, _job_out(job))

@@ -4,35 +4,30 @@ import threading
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
-from wangge.supervision.sweep import run_sweep
-from wangge.supervision.worker import start_worker_thread
+from wangge.jobs import run_tick, start_worker_thread
 
 
 class Command(BaseCommand):
-    help = "运行内置后台任务（督办扫描），每隔若干秒执行一次"
+    help = "运行内置后台任务（督办扫描，然后更新指标汇总），每隔若干秒执行一次"
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
             "--interval",
             type=float,
             default=getattr(settings, "WANGGE_WORKER_INTERVAL", 30),
-            help="seconds between two sweeps",
+            help="seconds between two ticks",
         )
-        parser.add_argument("--once", action="store_true", help="run one sweep and exit")
+        parser.add_argument("--once", action="store_true", help="run one tick and exit")
 
     def handle(self, *args, interval: float, once: bool, **options) -> None:
         if once:
-            report = run_sweep(timezone.now())
-            self.stdout.write(
-                f"swept {report.examined} clocks: {report.warnings} warnings, "
-                f"cards {report.cards or {}}"
-            )
+            for name, result in run_tick().items():
+                self.stdout.write(f"{name}: {result}")
             return
         stop = threading.Event()
         thread = start_worker_thread(interval, stop)
-        self.stdout.write(f"worker running, sweeping every {interval:g} s (Ctrl-C to stop)")
+        self.stdout.write(f"worker running, a tick every {interval:g} s (Ctrl-C to stop)")
         try:
             while thread.is_alive():
                 thread.join(timeout=1)
