@@ -121,7 +121,7 @@ def test_tasks_show_reports_as_text(browsing, worker, hazard, cast):
         description=XSS,
         lon=120.05,
         lat=40.07,
-    )
+    ).event
     perform(event.pk, "accept", cast["village_1_operator"])
     perform(event.pk, "request_verification", cast["village_1_operator"])
     page, dialogs = _phone(browsing, worker)
