@@ -1,6 +1,6 @@
 """The grid-worker app in a real browser: offline reporting through the outbox (kept in
 IndexedDB across a reload without signal, sent exactly once when back online), the
-patrol recorder, and tasks shown as text."""
+patrol recorder, and tasks shown as text and verified with a photo."""
 
 import pytest
 from playwright.sync_api import expect
@@ -10,7 +10,7 @@ from tests.events.api.conftest import jpeg_bytes
 from tests.events.conftest import with_limits
 from wangge.accounts.models import GridAssignment, GridDuty
 from wangge.events.choices import Channel
-from wangge.events.models import Category, Event
+from wangge.events.models import Attachment, Category, Event
 from wangge.events.services import perform, report_event
 from wangge.fieldwork.models import Patrol
 
@@ -121,7 +121,7 @@ def test_tasks_show_reports_as_text(browsing, worker, hazard, cast):
         description=XSS,
         lon=120.05,
         lat=40.07,
-    )
+    ).event
     perform(event.pk, "accept", cast["village_1_operator"])
     perform(event.pk, "request_verification", cast["village_1_operator"])
     page, dialogs = _phone(browsing, worker)
@@ -130,6 +130,11 @@ def test_tasks_show_reports_as_text(browsing, worker, hazard, cast):
     screenshot(page, "field-phone")
     page.get_by_text("核实", exact=True).click()
     page.get_by_label("核实情况").fill("属实，井盖缺失")
+    page.get_by_label("照片").set_input_files(
+        {"name": "site.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()}
+    )
     page.get_by_role("button", name="提交核实").click()
     expect(page.locator(".task")).to_have_count(0)
     assert dialogs == []
+    photo = Attachment.objects.get(event=event)
+    assert photo.trail_entry.action == "verify" and photo.uploaded_by == worker

@@ -89,7 +89,7 @@ def report(categories):
             lon=point[0],
             lat=point[1],
             **extra,
-        )
+        ).event
 
     return make
 

@@ -6,7 +6,7 @@ from tests.events.conftest import T0, VILLAGE_2_POINT, snapshot
 from wangge.errors import DomainError
 from wangge.events.choices import Channel, State, Step
 from wangge.events.models import Clock, Event, TrailEntry
-from wangge.events.services import TRACKING_ALPHABET, _hooks, perform, register_hook
+from wangge.events.services import TRACKING_ALPHABET, perform
 
 
 def test_a_report_lands_reported_at_the_village_centre_with_an_accept_clock(cast, report):
@@ -130,24 +130,6 @@ def test_a_self_handled_report_needs_a_grid_worker_and_a_result(cast, report):
         )
     assert (caught.value.status, caught.value.code) == (403, "out_of_scope")
     assert not Event.objects.exists()
-
-
-def test_hooks_run_only_after_commit(cast, report, django_capture_on_commit_callbacks):
-    seen = []
-    hook = register_hook(lambda result: seen.append(result.entry.action))
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            event = report()
-            assert seen == []
-        with django_capture_on_commit_callbacks(execute=True):
-            perform(event.pk, "accept", cast["village_1_operator"])
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            with pytest.raises(DomainError):
-                perform(event.pk, "accept", cast["village_1_operator"])
-        assert callbacks == []
-    finally:
-        _hooks.remove(hook)
-    assert seen == ["report", "accept"]
 
 
 def test_a_gcj02_point_is_stored_in_wgs84(report):

@@ -82,5 +82,6 @@ def test_concurrent_reports_with_one_idempotency_key_make_one_event(categories, 
         for _ in range(2)
     ]
     first, second = race(*calls)
-    assert first.pk == second.pk
+    assert first.event.pk == second.event.pk
+    assert sorted([first.duplicate, second.duplicate]) == [False, True]
     assert Event.objects.filter(idempotency_key="same-key").count() == 1

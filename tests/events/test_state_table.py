@@ -163,6 +163,7 @@ def test_the_holder_may_act(action, cast, categories, report):
     assert [e.action for e in trail] == ["report", action]
     assert (trail[-1].from_state, trail[-1].to_state) == (before.state, after.state)
     assert result.entry == trail[-1] and result.event.state == after.state
+    assert trail[-1].comment == fields.get(spec.note, "")
     assert verify_trail([event.pk]) == []
 
 

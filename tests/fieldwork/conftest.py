@@ -57,7 +57,7 @@ def verifying(assigned, hazard):
     def make(point=T1_NORTH, title="井盖缺失", operator="village_1_operator") -> Event:
         event = report_event(
             channel=Channel.PUBLIC_APP, category=hazard, title=title, lon=point[0], lat=point[1]
-        )
+        ).event
         perform(event.pk, "accept", assigned[operator])
         perform(event.pk, "request_verification", assigned[operator])
         event.refresh_from_db()

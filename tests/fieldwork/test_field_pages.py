@@ -1,13 +1,18 @@
 """The grid-worker app's pages: rendered per role and scope, task actions through perform,
 the service worker and the manifest."""
 
+import io
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
+from tests.events.api.conftest import jpeg_bytes
 from tests.fieldwork.conftest import T1_NORTH, T2_NORTH
 from wangge.events.choices import State
-from wangge.events.models import Event
+from wangge.events.models import Attachment, Event
+from wangge.events.services import perform
 
 XSS = "<script>alert(1)</script>"
 
@@ -53,6 +58,58 @@ def test_verify_from_the_task_list(worker_client, verifying):
     event.refresh_from_db()
     assert event.state == State.ACCEPTED
     assert event.trail.last().comment == "属实"
+
+
+def _png() -> SimpleUploadedFile:
+    image, out = Image.new("RGB", (32, 24), (30, 120, 60)), io.BytesIO()
+    image.save(out, "PNG")
+    return SimpleUploadedFile("site.png", out.getvalue(), "image/png")
+
+
+def _photo_of(event: Event, action: str) -> Attachment:
+    entry = event.trail.get(action=action)
+    return Attachment.objects.get(event=event, trail_entry=entry)
+
+
+def test_verify_with_a_photo_from_the_task_list(worker_client, verifying, assigned):
+    event = verifying(T1_NORTH)
+    jpeg = SimpleUploadedFile("site.jpg", jpeg_bytes(), "image/jpeg")
+    data = {"findings": "属实", "version": event.version, "photos": [jpeg]}
+    response = worker_client.post(f"/field/tasks/{event.pk}/verify/", data)
+    assert response.status_code == 302
+    photo = _photo_of(event, "verify")
+    assert photo.content_type == "image/jpeg"
+    assert photo.uploaded_by == assigned["grid_worker_1"]
+
+
+def test_check_pass_with_a_photo_from_the_task_list(worker_client, verifying, assigned):
+    event = verifying(T1_NORTH)
+    perform(event.pk, "verify", assigned["grid_worker_1"], findings="属实")
+    operator, handler = assigned["village_1_operator"], assigned["department_handler"]
+    perform(event.pk, "dispatch", operator, lead_department=assigned.department.pk)
+    perform(event.pk, "sign", handler)
+    perform(event.pk, "submit_result", handler, result="已补装井盖")
+    data = {"comment": "已复核", "photos": [_png()]}
+    response = worker_client.post(f"/field/tasks/{event.pk}/check_pass/", data)
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.state == State.CLOSED
+    assert _photo_of(event, "check_pass").content_type == "image/png"
+
+
+def test_a_bad_photo_refuses_the_verification(worker_client, verifying):
+    event = verifying(T1_NORTH)
+    bad = SimpleUploadedFile("site.jpg", b"not an image", "image/jpeg")
+    url = f"/field/tasks/{event.pk}/verify/"
+    page = worker_client.post(url, {"findings": "属实", "photos": [bad]}, follow=True)
+    assert "文件不是有效的图片" in page.content.decode()
+    event.refresh_from_db()
+    assert event.state == State.VERIFYING and not Attachment.objects.exists()
+    assert list(event.trail.values_list("action", flat=True)) == [
+        "report",
+        "accept",
+        "request_verification",
+    ]
 
 
 def test_refusals_are_shown_and_change_nothing(worker_client, verifying):

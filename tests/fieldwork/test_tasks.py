@@ -36,7 +36,7 @@ def test_self_handled_reports_are_checked_by_someone_else(assigned, hazard):
         reporter=worker,
         self_handled=True,
         result="已清理",
-    )
+    ).event
     assert event.state == State.SUBMITTED
     assert my_tasks(worker) == []
     colleague = make_user("colleague", Role.GRID_WORKER, assigned.village_1_centre)
@@ -69,7 +69,7 @@ def test_a_checked_task_leaves_the_list(assigned, hazard):
         reporter=other,
         self_handled=True,
         result="已处理",
-    )
+    ).event
     # grid_worker_1 cannot see township 2; the township operator checks it instead.
     assert my_tasks(assigned["grid_worker_1"]) == []
     perform(event.pk, "check_pass", assigned["township_2_operator"])

@@ -20,4 +20,4 @@ def categories() -> tuple[Category, Category]:
 def report(category: Category, point=TOWNSHIP_1_POINT, **extra) -> Event:
     extra.setdefault("channel", Channel.PUBLIC_APP)
     extra.setdefault("title", "人行道占道经营")
-    return report_event(category=category, lon=point[0], lat=point[1], **extra)
+    return report_event(category=category, lon=point[0], lat=point[1], **extra).event

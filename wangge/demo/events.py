@@ -660,7 +660,7 @@ def _report(plan: Plan, rng: random.Random, actors: Actors, world: World) -> Eve
         self_handled=plan.self_handled,
         result="已现场处置完毕。" if plan.self_handled else "",
         now=plan.at,
-    )
+    ).event
 
 
 def demo_events() -> QuerySet:

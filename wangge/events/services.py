@@ -1,27 +1,34 @@
 """The two entry points of the closed loop: report_event (intake) and perform (every action).
 
-Every caller (API, admin, commands, tasks) goes through these; none writes Event, EventPart
-or TrailEntry directly. perform runs one transaction that locks the event row, checks
-role, data scope, state and holder (in that order, before any write, so a refusal leaves
-the database untouched), validates the fields, applies the transition from
+Every caller (API, console, public pages, field app, commands) goes through these; none
+writes Event, EventPart, TrailEntry or Attachment directly, and none spells out "write, then
+store the photos" or its own idempotency lookup. Photos are content-checked before any row
+is locked and stored in the same transaction as the trail entry they belong to, so a bad
+photo refuses the whole write. perform runs one transaction that locks the event row,
+checks role, data scope, state and holder (in that order, before any write, so a refusal
+leaves the database untouched), validates the fields, applies the transition from
 wangge/events/transitions.py, bumps `version` with a conditional update and appends the
-trail entry. Side effects run from transaction.on_commit through `register_hook`.
+trail entry.
 """
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from wangge.accounts.models import GridAssignment, Role
 from wangge.accounts.scope import scope_of
+from wangge.common.photos import CheckedImage, check_uploads
 from wangge.errors import Conflict, DomainError, Forbidden, NotFound
+from wangge.events.attachments import save_checked
 from wangge.events.choices import Channel, PartRole, Priority, Rating, State, Step
 from wangge.events.clocks import sync_event_copies
-from wangge.events.models import Category, Event, EventPart, event_copies
+from wangge.events.models import Attachment, Category, Event, EventPart, event_copies
 from wangge.events.reference import reference
 from wangge.events.routing import receiving_centre
 from wangge.events.trail import append_entry
@@ -36,22 +43,13 @@ TRACKING_LENGTH = 12  # 31**12 ≈ 2**59: not guessable, short enough to type
 MAX_TEXT = 4000
 MAX_EXTENSION_DAYS = 60
 
-Hook = Callable[[ActionResult], None]
-_hooks: list[Hook] = []
 
+@dataclass(frozen=True)
+class Intake(ActionResult):
+    """A report and its photos; `duplicate` when the idempotency key named an earlier report
+    (then event, entry and photos are that report's, and nothing was written)."""
 
-def register_hook(hook: Hook) -> Hook:
-    """Run `hook(result)` after every committed report or action (notices, webhooks, pushes)."""
-    _hooks.append(hook)
-    return hook
-
-
-def _after_commit(result: ActionResult) -> None:
-    def run() -> None:
-        for hook in list(_hooks):
-            hook(result)
-
-    transaction.on_commit(run)
+    duplicate: bool = False
 
 
 def new_tracking_code() -> str:
@@ -143,16 +141,18 @@ def report_event(
     idempotency_key=None,
     self_handled=False,
     result="",
+    photos: Sequence[UploadedFile] = (),
     now=None,
-) -> Event:
-    """Create an event at its receiving centre, or return the one made with the same key.
+) -> Intake:
+    """Create an event at its receiving centre with its photos, or answer the report made
+    earlier with the same key (a phone's resend, the hotline's case id) without writing.
 
     A self-handled report (自行处置) lands directly in `submitted` for the centre to check.
     """
     if idempotency_key:
         existing = Event.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
-            return existing
+            return _duplicate(existing)
     now = now or timezone.now()
     if reporter is not None and not reporter.is_authenticated:
         reporter = None
@@ -167,6 +167,7 @@ def report_event(
         raise Forbidden("out_of_scope", "自行处置的事件须在本人负责的网格内。")
     centre = receiving_centre(village_code, channel, reporter)
     state = State.SUBMITTED if self_handled else State.REPORTED
+    checked = check_uploads(photos)
     try:
         with transaction.atomic():
             event = Event.objects.create(
@@ -205,14 +206,21 @@ def report_event(
                 first=True,
             )
             start_step(event, Step.CHECK if self_handled else Step.ACCEPT, centre, now)
+            saved = save_checked(event, entry, checked, reporter)
     except IntegrityError:
         # Another request with the same key won the race: its event is the answer.
         existing = idempotency_key and Event.objects.filter(idempotency_key=idempotency_key).first()
         if existing:
-            return existing
+            return _duplicate(existing)
         raise
-    _after_commit(ActionResult(event, entry))
-    return event
+    return Intake(event, entry, tuple(saved))
+
+
+def _duplicate(event: Event) -> Intake:
+    """The earlier report of a resent key, with the photos it was reported with."""
+    entry = event.trail.order_by("sequence").first()
+    photos = Attachment.objects.filter(trail_entry=entry).order_by("pk")
+    return Intake(event, entry, tuple(photos), duplicate=True)
 
 
 # ---------------------------------------------------------------- actions
@@ -343,12 +351,16 @@ def perform(
     now: datetime | None = None,
     expected_version: int | None = None,
     tracking_code: str | None = None,
+    photos: Sequence[UploadedFile] = (),
     **fields,
 ) -> ActionResult:
-    """Apply one action of the state table; of two concurrent actions exactly one wins."""
+    """Apply one action of the state table with its photos; of two concurrent actions
+    exactly one wins. The photos are decoded before the row lock is taken and stored with
+    the trail entry, so a bad photo refuses the action and nothing is written."""
     spec = ACTIONS.get(action)
     if spec is None or spec.intake:
         raise DomainError("unknown_action", f"未知的操作 {action!r}。", {"action": action})
+    checked = _check_photos(spec, photos)
     now = now or timezone.now()
     if actor is not None and not actor.is_authenticated:
         actor = None  # an anonymous request acts only through the tracking code
@@ -359,11 +371,12 @@ def perform(
         parts = list(event.parts.all())
         if not as_reporter and not any(holds(h, event, actor, parts) for h in spec.holders):
             raise Forbidden("forbidden", f"该事件当前不由您办理，不能{spec.label}。")
+        cleaned = _clean_fields(spec, fields)
         ctx = Context(
             event=event,
             spec=spec,
             actor=actor,
-            fields=_clean_fields(spec, fields),
+            fields=cleaned,
             now=now,
             parts=parts,
             to_state=spec.to_state or event.state,
@@ -390,9 +403,14 @@ def perform(
             from_state=from_state,
             to_state=ctx.to_state,
             now=now,
-            comment=ctx.comment,
+            comment=cleaned.get(spec.note, ""),
             payload=ctx.payload,
         )
-        result = ActionResult(event, entry)
-        _after_commit(result)
-    return result
+        saved = save_checked(event, entry, checked, actor)
+    return ActionResult(event, entry, tuple(saved))
+
+
+def _check_photos(spec: ActionSpec, photos: Sequence[UploadedFile]) -> list[CheckedImage]:
+    if photos and not spec.photos:
+        raise _invalid("photos", f"“{spec.label}”不接受照片。")
+    return check_uploads(photos)

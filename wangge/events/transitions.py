@@ -3,7 +3,8 @@
 perform() (wangge/events/services.py) has already locked the event and checked role, scope,
 state, holder and field types; these functions check the action's own guards (raising
 before any write), then set the target state where the table leaves it to a rule, the
-event columns to update, the trail comment and payload, parts and clocks.
+event columns to update, the trail payload, parts and clocks. The trail comment is the
+action's note field (`ActionSpec.note`), set by perform().
 """
 
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from wangge.events.clocks import (
     stop_clock,
     stop_clocks,
 )
-from wangge.events.models import Event, EventPart, TrailEntry
+from wangge.events.models import Attachment, Event, EventPart, TrailEntry
 from wangge.events.reference import reference
 from wangge.events.routing import covers
 from wangge.events.workflow import ActionSpec
@@ -35,6 +36,7 @@ from wangge.regions.codes import LEVEL_ORDER
 class ActionResult:
     event: Event
     entry: TrailEntry
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass
@@ -48,7 +50,6 @@ class Context:
     to_state: str
     changes: dict = field(default_factory=dict)
     payload: dict = field(default_factory=dict)
-    comment: str = ""
 
     @property
     def lead(self) -> EventPart | None:
@@ -142,16 +143,11 @@ def _close(ctx: Context) -> None:
     ctx.changes.update(closed_at=ctx.now, closed_late=any_unmet(ctx.event))
 
 
-def _comment(ctx: Context, name: str) -> None:
-    ctx.comment = ctx.fields.get(name, "")
-
-
 # ---------------------------------------------------------------- centre steps
 
 
 @transition("accept")
 def accept(ctx: Context) -> None:
-    _comment(ctx, "comment")
     ctx.changes["accepted_at"] = ctx.now
     stop_clock(ctx.event, Step.ACCEPT, ctx.now)
     start_step(ctx.event, Step.DISPATCH, ctx.event.centre, ctx.now)
@@ -159,7 +155,6 @@ def accept(ctx: Context) -> None:
 
 @transition("reject")
 def reject(ctx: Context) -> None:
-    _comment(ctx, "reason")
     stop_all(ctx.event, ctx.now)
 
 
@@ -172,7 +167,6 @@ def merge(ctx: Context) -> None:
         raise DomainError(
             "invalid_field", "合并目标须为您管辖范围内的另一有效事件。", {"field": "target_event"}
         )
-    _comment(ctx, "comment")
     ctx.changes["merged_into"] = target
     ctx.payload.update(target_event=target.pk, target_tracking_code=target.tracking_code)
     stop_all(ctx.event, ctx.now)
@@ -180,7 +174,6 @@ def merge(ctx: Context) -> None:
 
 @transition("withdraw")
 def withdraw(ctx: Context) -> None:
-    _comment(ctx, "reason")
     stop_all(ctx.event, ctx.now)
 
 
@@ -188,20 +181,17 @@ def withdraw(ctx: Context) -> None:
 def answer(ctx: Context) -> None:
     if not ctx.event.category.direct_answer:
         raise Conflict("answer_not_allowed", "该分类的事件不能直接答复结案。")
-    _comment(ctx, "answer")
     ctx.changes["accepted_at"] = ctx.event.accepted_at or ctx.now
     _close(ctx)
 
 
 @transition("request_verification")
 def request_verification(ctx: Context) -> None:
-    _comment(ctx, "instruction")
     start_step(ctx.event, Step.VERIFY, ctx.event.centre, ctx.now)
 
 
 @transition("verify")
 def verify(ctx: Context) -> None:
-    _comment(ctx, "findings")
     stop_clock(ctx.event, Step.VERIFY, ctx.now)
 
 
@@ -210,7 +200,6 @@ def delegate(ctx: Context) -> None:
     target = _unit(ctx.event, "target_centre", ctx.fields["target_centre"], UnitKind.CENTRE)
     if LEVEL_ORDER.index(target.level) <= LEVEL_ORDER.index(ctx.event.centre.level):
         raise DomainError("invalid_field", "只能下派给下级综治中心。", {"field": "target_centre"})
-    _comment(ctx, "comment")
     _move_to_centre(ctx, target)
 
 
@@ -219,7 +208,6 @@ def escalate(ctx: Context) -> None:
     parent = ctx.event.centre.parent
     if parent is None or parent.kind != UnitKind.CENTRE:
         raise Conflict("no_higher_centre", "没有可上报的上级综治中心。")
-    _comment(ctx, "reason")
     _move_to_centre(ctx, parent)
 
 
@@ -250,7 +238,6 @@ def dispatch(ctx: Context) -> None:
         EventPart(event=event, department=unit, role=role, instruction=instruction)
         for unit, role in roles
     )
-    ctx.comment = instruction
     ctx.payload.update(
         lead_department=lead.pk,
         assist_departments=[u.pk for u in assist],
@@ -270,7 +257,6 @@ def sign(ctx: Context) -> None:
     if part.signed_at is not None:
         raise Conflict("already_signed", "本部门已签收该事件。")
     EventPart.objects.filter(pk=part.pk).update(signed_at=ctx.now)
-    _comment(ctx, "comment")
     ctx.payload.update(part=part.role, department=part.department_id)
     if part.role == PartRole.LEAD:
         ctx.to_state = State.HANDLING
@@ -280,7 +266,6 @@ def sign(ctx: Context) -> None:
 
 @transition("return")
 def return_(ctx: Context) -> None:
-    _comment(ctx, "reason")
     EventPart.objects.filter(event=ctx.event).delete()
     ctx.changes["current_unit_id"] = ctx.event.centre_id
     stop_clock(ctx.event, Step.SIGN, ctx.now)
@@ -293,7 +278,6 @@ def submit_result(ctx: Context) -> None:
     if part.signed_at is None:
         raise Conflict("not_signed", "请先签收再反馈处置结果。")
     EventPart.objects.filter(pk=part.pk).update(result=ctx.fields["result"], submitted_at=ctx.now)
-    _comment(ctx, "result")
     ctx.payload.update(part=part.role, department=part.department_id)
     if part.role == PartRole.LEAD:
         ctx.to_state = State.SUBMITTED
@@ -306,7 +290,6 @@ def submit_result(ctx: Context) -> None:
 def request_extension(ctx: Context) -> None:
     if ctx.event.pending_extension_days is not None:
         raise Conflict("extension_pending", "已有延期申请等待审批。")
-    _comment(ctx, "reason")
     ctx.changes["pending_extension_days"] = ctx.fields["days"]
     ctx.payload["days"] = ctx.fields["days"]
 
@@ -323,7 +306,6 @@ def _pending_extension(ctx: Context) -> int:
 @transition("approve_extension")
 def approve_extension(ctx: Context) -> None:
     days = _pending_extension(ctx)
-    _comment(ctx, "comment")
     ctx.changes["extended"] = True
     extend_clock(ctx.event, Step.HANDLE, TimeLimit(days, LimitUnit.WORKING_DAYS), ctx.now)
 
@@ -331,7 +313,6 @@ def approve_extension(ctx: Context) -> None:
 @transition("deny_extension")
 def deny_extension(ctx: Context) -> None:
     _pending_extension(ctx)
-    _comment(ctx, "reason")
 
 
 # ---------------------------------------------------------------- checking and evaluation
@@ -346,14 +327,12 @@ def _not_own_work(ctx: Context) -> None:
 @transition("check_pass")
 def check_pass(ctx: Context) -> None:
     _not_own_work(ctx)
-    _comment(ctx, "comment")
     _close(ctx)
 
 
 @transition("check_fail")
 def check_fail(ctx: Context) -> None:
     _not_own_work(ctx)
-    _comment(ctx, "reason")
     ctx.changes["reworked"] = True
     stop_clock(ctx.event, Step.CHECK, ctx.now)
     _back_to_work(ctx)
@@ -364,7 +343,6 @@ def evaluate(ctx: Context) -> None:
     if ctx.event.rating:
         raise Conflict("already_rated", "该事件已评价。")
     rating = ctx.fields["rating"]
-    _comment(ctx, "comment")
     ctx.changes["rating"] = rating
     ctx.payload["rating"] = rating
     if ctx.fields.get("reopen"):
@@ -380,7 +358,6 @@ def reopen(ctx: Context) -> None:
     rating = ctx.event.rating
     if not rating or rating in SATISFIED_RATINGS:
         raise Conflict("reopen_not_allowed", "只有评价为不满意的事件才能重办。")
-    _comment(ctx, "reason")
     ctx.payload["rating"] = rating
     _reopen(ctx)
 
@@ -390,7 +367,6 @@ def reopen(ctx: Context) -> None:
 
 @transition("suspend")
 def suspend(ctx: Context) -> None:
-    _comment(ctx, "reason")
     ctx.changes["suspended_from"] = ctx.event.state
     pause_clocks(ctx.event, ctx.now)
 
@@ -398,7 +374,6 @@ def suspend(ctx: Context) -> None:
 def _restore(ctx: Context) -> None:
     ctx.to_state = ctx.event.suspended_from
     ctx.changes["suspended_from"] = ""
-    _comment(ctx, "comment")
     resume_clocks(ctx.event, ctx.now)
 
 
@@ -411,7 +386,6 @@ def resume(ctx: Context) -> None:
 def request_shelve(ctx: Context) -> None:
     if ctx.event.shelve_requested:
         raise Conflict("shelve_pending", "已有挂账申请等待领导审批。")
-    _comment(ctx, "explanation")
     ctx.changes["shelve_requested"] = True
 
 
@@ -419,7 +393,6 @@ def request_shelve(ctx: Context) -> None:
 def approve_shelve(ctx: Context) -> None:
     if not ctx.event.shelve_requested:
         raise Conflict("no_pending_shelve", "没有待审批的挂账申请。")
-    _comment(ctx, "comment")
     ctx.changes.update(shelve_requested=False, suspended_from=ctx.event.state)
     pause_clocks(ctx.event, ctx.now)
 

@@ -1,10 +1,12 @@
 """The closed loop as one state table: every action, its states, who may act and its fields.
 
-The services (wangge/events/services.py), the API, the docs (`wangge workflow-table`,
-docs/WORKFLOW.md) and the tests all read ACTIONS, so a transition exists exactly when it is
-written here. Where the target state depends on the input or on the event, `to_state` is None
-and `to_rule` says how it is chosen; the per-action code in wangge/events/transitions.py
-applies that rule.
+The services (wangge/events/services.py), the API, the web forms (console, department
+workspace, grid-worker app), the docs (`wangge workflow-table`, docs/WORKFLOW.md) and the
+tests all read ACTIONS, so a transition exists exactly when it is written here, and an
+action takes photos, is drawn as a warning or keeps a field as its trail comment exactly
+when its row says so. Where the target state depends on the input or on the event,
+`to_state` is None and `to_rule` says how it is chosen; the per-action code in
+wangge/events/transitions.py applies that rule.
 """
 
 from dataclasses import dataclass
@@ -85,6 +87,16 @@ INSTRUCTION = text("instruction", "交办意见")
 
 @dataclass(frozen=True)
 class ActionSpec:
+    """One row of the table.
+
+    `note` names the text field kept as the trail entry's comment (the findings, the
+    reason, the result...). `photos`: the action takes photos (someone on site has
+    something to show); `public_photos`: the reporter sees them by tracking code (their own
+    report, the department's result; on-site checks may show third parties). `danger`: the
+    action ends or refuses something, so forms draw it in red and ask before sending.
+    Every form shows `fields`: the required ones, then the optional ones.
+    """
+
     name: str
     label: str
     from_states: tuple[State, ...]
@@ -96,6 +108,17 @@ class ActionSpec:
     guards: tuple[str, ...] = ()
     clocks: str = ""
     intake: bool = False
+    note: str = ""
+    photos: bool = False
+    public_photos: bool = False
+    danger: bool = False
+
+    def __post_init__(self) -> None:
+        texts = {f.name for f in self.fields if f.kind == FieldKind.TEXT}
+        if self.note and self.note not in texts:
+            raise ValueError(f"{self.name}: note {self.note!r} is not one of its text fields")
+        if self.public_photos and not self.photos:
+            raise ValueError(f"{self.name}: public_photos without photos")
 
     @property
     def roles(self) -> tuple[str, ...]:
@@ -152,6 +175,9 @@ _SPECS = [
         to_rule="reported; submitted when self-handled (自行处置) by a grid worker",
         clocks="start accept (submitted: start check)",
         intake=True,
+        note="result",
+        photos=True,
+        public_photos=True,
     ),
     ActionSpec(
         "accept",
@@ -161,6 +187,7 @@ _SPECS = [
         (Holder.CENTRE,),
         optional_fields=(COMMENT,),
         clocks="stop accept; start dispatch",
+        note="comment",
     ),
     ActionSpec(
         "reject",
@@ -170,6 +197,8 @@ _SPECS = [
         (Holder.CENTRE,),
         required_fields=(REASON,),
         clocks="stop all",
+        note="reason",
+        danger=True,
     ),
     ActionSpec(
         "merge",
@@ -181,6 +210,7 @@ _SPECS = [
         optional_fields=(COMMENT,),
         guards=("target is another live event in the actor's scope",),
         clocks="stop all",
+        note="comment",
     ),
     ActionSpec(
         "withdraw",
@@ -190,6 +220,7 @@ _SPECS = [
         (Holder.REPORTER,),
         optional_fields=(REASON,),
         clocks="stop all",
+        note="reason",
     ),
     ActionSpec(
         "request_verification",
@@ -199,6 +230,7 @@ _SPECS = [
         (Holder.CENTRE,),
         optional_fields=(INSTRUCTION,),
         clocks="start verify",
+        note="instruction",
     ),
     ActionSpec(
         "verify",
@@ -208,6 +240,8 @@ _SPECS = [
         (Holder.GRID_WORKER,),
         required_fields=(text("findings", "核实情况"),),
         clocks="stop verify",
+        note="findings",
+        photos=True,
     ),
     ActionSpec(
         "dispatch",
@@ -226,6 +260,7 @@ _SPECS = [
             "a category needing verification has been verified",
         ),
         clocks="stop dispatch; start sign (lead)",
+        note="instruction",
     ),
     ActionSpec(
         "delegate",
@@ -238,6 +273,7 @@ _SPECS = [
         to_rule="unchanged; the lower-level centre becomes responsible",
         guards=("target is a lower-level centre whose region covers the event",),
         clocks="restart the running accept/dispatch clock for the new centre",
+        note="comment",
     ),
     ActionSpec(
         "escalate",
@@ -249,6 +285,7 @@ _SPECS = [
         to_rule="unchanged; the parent centre becomes responsible",
         guards=("the responsible centre has a parent centre",),
         clocks="restart the running accept/dispatch clock for the parent centre",
+        note="reason",
     ),
     ActionSpec(
         "sign",
@@ -260,6 +297,7 @@ _SPECS = [
         to_rule="handling when the lead signs (from dispatched); unchanged for an assist part",
         guards=("the department's part is not signed yet",),
         clocks="lead: stop sign; start handle",
+        note="comment",
     ),
     ActionSpec(
         "return",
@@ -269,6 +307,8 @@ _SPECS = [
         (Holder.LEAD_DEPARTMENT,),
         required_fields=(REASON,),
         clocks="stop sign; start dispatch (centre)",
+        note="reason",
+        danger=True,
     ),
     ActionSpec(
         "submit_result",
@@ -280,6 +320,9 @@ _SPECS = [
         to_rule="submitted (back at the centre) when the lead submits; unchanged for an assist",
         guards=("the department's part is signed",),
         clocks="lead: stop handle; start check",
+        note="result",
+        photos=True,
+        public_photos=True,
     ),
     ActionSpec(
         "check_pass",
@@ -290,6 +333,8 @@ _SPECS = [
         guards=("not by the grid worker who self-handled it",),
         optional_fields=(COMMENT,),
         clocks="stop all",
+        note="comment",
+        photos=True,
     ),
     ActionSpec(
         "check_fail",
@@ -301,6 +346,9 @@ _SPECS = [
         required_fields=(REASON,),
         to_rule=BACK_TO_WORK + " (返工)",
         clocks="stop check; restart handle (or start dispatch)",
+        note="reason",
+        photos=True,
+        danger=True,
     ),
     ActionSpec(
         "evaluate",
@@ -317,6 +365,7 @@ _SPECS = [
             "next closure is rated afresh (the trail keeps every rating)",
         ),
         clocks="on reopen: start handle (or dispatch)",
+        note="comment",
     ),
     ActionSpec(
         "reopen",
@@ -328,6 +377,7 @@ _SPECS = [
         to_rule=BACK_TO_WORK,
         guards=("rating is unsatisfied", "reopen only once per event (reopen_count)"),
         clocks="start handle (or dispatch)",
+        note="reason",
     ),
     ActionSpec(
         "request_extension",
@@ -338,6 +388,7 @@ _SPECS = [
         required_fields=(FieldSpec("days", FieldKind.DAYS, "延期工作日"), REASON),
         to_rule="unchanged; the request awaits the centre",
         guards=("no other extension request pending",),
+        note="reason",
     ),
     ActionSpec(
         "approve_extension",
@@ -349,6 +400,7 @@ _SPECS = [
         to_rule="unchanged",
         guards=("an extension request is pending",),
         clocks="extend handle by the requested working days",
+        note="comment",
     ),
     ActionSpec(
         "deny_extension",
@@ -359,6 +411,8 @@ _SPECS = [
         required_fields=(REASON,),
         to_rule="unchanged",
         guards=("an extension request is pending",),
+        note="reason",
+        danger=True,
     ),
     ActionSpec(
         "suspend",
@@ -368,6 +422,8 @@ _SPECS = [
         (Holder.CENTRE,),
         required_fields=(REASON,),
         clocks="pause all",
+        note="reason",
+        danger=True,
     ),
     ActionSpec(
         "resume",
@@ -378,6 +434,7 @@ _SPECS = [
         optional_fields=(COMMENT,),
         to_rule="the state it was suspended from (`suspended_from`)",
         clocks="resume all",
+        note="comment",
     ),
     ActionSpec(
         "request_shelve",
@@ -388,6 +445,7 @@ _SPECS = [
         required_fields=(text("explanation", "挂账说明"),),
         to_rule="unchanged; the request awaits a leader",
         guards=("no shelve request pending",),
+        note="explanation",
     ),
     ActionSpec(
         "approve_shelve",
@@ -398,6 +456,7 @@ _SPECS = [
         optional_fields=(COMMENT,),
         guards=("a shelve request is pending",),
         clocks="pause all",
+        note="comment",
     ),
     ActionSpec(
         "unshelve",
@@ -408,6 +467,7 @@ _SPECS = [
         optional_fields=(COMMENT,),
         to_rule="the state it was shelved from (`suspended_from`)",
         clocks="resume all",
+        note="comment",
     ),
     ActionSpec(
         "answer",
@@ -418,6 +478,7 @@ _SPECS = [
         required_fields=(text("answer", "答复内容"),),
         guards=("the category allows a direct answer (政策咨询)",),
         clocks="stop all",
+        note="answer",
     ),
 ]
 
@@ -434,7 +495,11 @@ def action_label(action: str) -> str:
 CHECKS = [
     "## How `perform` decides",
     "",
-    "In one transaction, with the event row locked, before anything is written:",
+    "Photos are checked before the row is locked: photos on an action whose *photos* column"
+    " is empty → 400 `invalid_field`; a file that is not a JPEG, PNG or WebP image → 400"
+    " `invalid_upload` (too large `upload_too_large`, too many `too_many_uploads`).",
+    "",
+    "Then in one transaction, with the event row locked, before anything is written:",
     "",
     "1. unknown action → 400 `unknown_action`; unknown event → 404 `event_not_found`;",
     "2. the reporter (matching tracking code, or the reporter's own account) skips 3, 4 and 6;",
@@ -449,7 +514,8 @@ CHECKS = [
     "",
     "Then the state and `version` change by a conditional update (a lost race is 409"
     " `state_conflict`), the SM3-chained trail entry is appended, clocks are started, stopped,"
-    " paused or extended, and hooks run after commit.",
+    " paused or extended, and the photos are stored with the trail entry, all in the same"
+    " transaction.",
     "",
 ]
 
@@ -461,14 +527,21 @@ def markdown_table() -> str:
         return _markdown_table()
 
 
+def _photos_cell(spec: ActionSpec) -> str:
+    if not spec.photos:
+        return "—"
+    return "yes, the reporter sees them" if spec.public_photos else "yes, staff only"
+
+
 def _markdown_table() -> str:
     lines = [
         "# Workflow state table",
         "",
         "Generated by `wangge workflow-table` from `wangge/events/workflow.py`; do not edit.",
         "",
-        "| action | label | from | to | who | required | optional | guards | clocks |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| action | label | from | to | who | required | optional | note | photos | danger"
+        " | guards | clocks |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for spec in _SPECS:
         cells = [
@@ -479,6 +552,9 @@ def _markdown_table() -> str:
             "; ".join(HOLDER_RULES[h] for h in spec.holders),
             ", ".join(f"`{f.name}` ({f.kind})" for f in spec.required_fields) or "—",
             ", ".join(f"`{f.name}` ({f.kind})" for f in spec.optional_fields) or "—",
+            f"`{spec.note}`" if spec.note else "—",
+            _photos_cell(spec),
+            "yes" if spec.danger else "—",
             "; ".join(spec.guards) or "—",
             spec.clocks or "—",
         ]

@@ -1,21 +1,20 @@
 """Action forms generated from the state table, and their submission through `perform`.
 
-The page shows one form per action the user may take now (events.queries
-.available_actions); each form's inputs are the action's required and optional fields
-from wangge/events/workflow.py, so a field added to the table appears on the page without
-a template change. Submitting calls the same `perform` as the API; result photos are
-stored in the same transaction, so a bad photo leaves the event untouched.
+The console and the department workspace show one form per action the user may take now
+(events.queries.available_actions), the grid-worker app one per task action; each form's
+inputs are the action's required and optional fields from wangge/events/workflow.py, its
+photo input and its warning colour are the row's `photos` and `danger`, so a change to the
+table appears on every page without a template change. Submitting calls the same
+`perform` as the API, photos included, so a bad photo leaves the event untouched.
 """
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from wangge.accounts.models import OrgUnit, UnitKind
 from wangge.errors import DomainError
-from wangge.events.attachments import save_attachments
 from wangge.events.choices import Rating
 from wangge.events.models import Event
 from wangge.events.queries import available_actions, default_department_id
@@ -25,10 +24,6 @@ from wangge.events.transitions import ActionResult
 from wangge.events.workflow import ActionSpec, FieldKind, FieldSpec
 from wangge.regions.codes import LEVEL_ORDER
 
-# Actions whose form takes photos (a department's result, a grid worker's findings).
-PHOTO_ACTIONS = ("submit_result", "verify")
-# Actions that end or refuse something, drawn as a warning button.
-DANGER_ACTIONS = ("reject", "return", "check_fail", "suspend", "deny_extension")
 NUMBER_KINDS = (FieldKind.DAYS, FieldKind.NUMBER, FieldKind.EVENT, FieldKind.UNIT)
 
 
@@ -95,24 +90,28 @@ def _input(spec: FieldSpec, required: bool, event: Event, cache: dict) -> Input:
     )
 
 
+def action_form(spec: ActionSpec, event: Event, cache: dict) -> ActionForm | None:
+    """The action's form on this event; None when a required choice has no option.
+
+    `cache` is shared by the forms of one event, so the departments are read once.
+    """
+    inputs = [_input(f, True, event, cache) for f in spec.required_fields]
+    if any(i.kind == FieldKind.UNIT and not i.choices for i in inputs):
+        return None  # e.g. 下派 from a village centre: there is no one to send it to
+    inputs += [_input(f, False, event, cache) for f in spec.optional_fields]
+    return ActionForm(
+        name=spec.name,
+        label=_(spec.label),
+        inputs=inputs,
+        photos=spec.photos,
+        danger=spec.danger,
+    )
+
+
 def action_forms(event: Event, user) -> list[ActionForm]:
     cache: dict = {}
-    forms = []
-    for spec in available_actions(event, user):
-        inputs = [_input(f, True, event, cache) for f in spec.required_fields]
-        if any(i.kind == FieldKind.UNIT and not i.choices for i in inputs):
-            continue  # e.g. 下派 from a village centre: there is no one to send it to
-        inputs += [_input(f, False, event, cache) for f in spec.optional_fields]
-        forms.append(
-            ActionForm(
-                name=spec.name,
-                label=_(spec.label),
-                inputs=inputs,
-                photos=spec.name in PHOTO_ACTIONS,
-                danger=spec.name in DANGER_ACTIONS,
-            )
-        )
-    return forms
+    forms = (action_form(spec, event, cache) for spec in available_actions(event, user))
+    return [form for form in forms if form is not None]
 
 
 def _integer(name: str, raw: str) -> int:
@@ -140,14 +139,12 @@ def fields_from_post(spec: ActionSpec, post) -> dict:
     return fields
 
 
-def submit(request: HttpRequest, event: Event, spec: ActionSpec) -> ActionResult:
+def submit(request: HttpRequest, event_id: int, spec: ActionSpec) -> ActionResult:
     """Perform the action from a posted form; photos are saved with it or not at all."""
     fields = fields_from_post(spec, request.POST)
     version = request.POST.get("version", "")
     expected = _integer("version", version) if version else None
-    photos = request.FILES.getlist("photos") if spec.name in PHOTO_ACTIONS else []
-    with transaction.atomic():
-        result = perform(event.pk, spec.name, request.user, expected_version=expected, **fields)
-        if photos:
-            save_attachments(result.event, result.entry, photos, request.user)
-    return result
+    photos = request.FILES.getlist("photos")
+    return perform(
+        event_id, spec.name, request.user, expected_version=expected, photos=photos, **fields
+    )

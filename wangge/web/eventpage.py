@@ -101,7 +101,7 @@ def act(request: HttpRequest, event_id: int, action: str, section: str, template
     if spec is None or spec.intake:
         raise Http404(_("未知的操作。"))
     try:
-        submit(request, event, spec)
+        submit(request, event.pk, spec)
     except DomainError as error:
         event = load(request, event_id)
         page = context(request, event, section)

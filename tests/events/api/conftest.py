@@ -55,7 +55,7 @@ def report(categories):
             "now": T0 + timedelta(minutes=minutes),
         }
         values.update(fields)
-        return report_event(lon=lon, lat=lat, **values)
+        return report_event(lon=lon, lat=lat, **values).event
 
     return make
 

@@ -64,7 +64,7 @@ def report(categories):
         lon, lat = point
         values = {"channel": Channel.PUBLIC_APP, "category": categories.street.pk}
         values.update({"title": "人行道被占用"} | fields)
-        return report_event(lon=lon, lat=lat, **values)
+        return report_event(lon=lon, lat=lat, **values).event
 
     return make
 

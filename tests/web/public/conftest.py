@@ -43,7 +43,7 @@ def closed(cast, policy):
         description="<script>alert(1)</script>",
         lon=T1_NORTH[0],
         lat=T1_NORTH[1],
-    )
+    ).event
     perform(event.pk, "answer", cast["village_1_operator"], answer="已答复")
     event.refresh_from_db()
     return event

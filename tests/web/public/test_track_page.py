@@ -40,7 +40,7 @@ def test_rating_after_closure_once(client, closed):
 def test_no_rating_before_closure_and_bad_ratings_are_refused(client, cast, policy):
     event = report_event(
         channel=Channel.PUBLIC_APP, category=policy, title="t", lon=T1_NORTH[0], lat=T1_NORTH[1]
-    )
+    ).event
     url = f"/public/track/{event.tracking_code}/"
     assert 'id="rating-form"' not in client.get(url).content.decode()
     assert client.post(url, {"action": "evaluate", "rating": "satisfied"}).status_code == 400
@@ -59,7 +59,7 @@ def test_bad_rating_value_is_a_400(client, closed):
 def test_the_reporter_may_withdraw_before_acceptance(client, cast, policy):
     event = report_event(
         channel=Channel.PUBLIC_APP, category=policy, title="t", lon=T1_NORTH[0], lat=T1_NORTH[1]
-    )
+    ).event
     url = f"/public/track/{event.tracking_code}/"
     assert client.post(url, {"action": "withdraw"}).status_code == 302
     event.refresh_from_db()

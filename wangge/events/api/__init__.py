@@ -6,7 +6,7 @@ the state table (workflow.ACTIONS), one per action, so each has its own request 
 the OpenAPI document and a new action appears here without code changes.
 
 Reporter contact is masked in every answer. Intake endpoints and the actions that take
-photos (actions.PHOTO_ACTIONS) accept JSON or, to attach photos, multipart/form-data with
+photos (`photos` in the state table) accept JSON or, to attach photos, multipart/form-data with
 the same fields plus `photos` files. Originals are downloaded through the API (files.py);
 only metadata-free public copies have a media URL (media.py).
 """

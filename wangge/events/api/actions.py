@@ -1,21 +1,20 @@
 """One operation per action of the state table, and the public tracking-code view.
 
-The actions where someone on site has something to show (PHOTO_ACTIONS) take photos: the
-same fields as multipart/form-data plus `photos` files. The photos are content-checked
-before the event's row is locked and stored in the action's transaction, attached to the
-action's trail entry, so a refused photo leaves no action and a refused action no photo.
+The actions whose row says `photos` (someone on site has something to show) take the same
+fields as multipart/form-data plus `photos` files, passed to `perform`: it content-checks
+them before the event's row is locked and stores them in the action's transaction,
+attached to the action's trail entry, so a refused photo leaves no action and a refused
+action no photo.
 """
 
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from django.db import transaction
 from ninja import Schema
 
 from wangge.accounts.models import Role
 from wangge.api.forms import PHOTOS_FIELD, JsonOrForm, check_file_fields
 from wangge.api.permissions import public, roles
-from wangge.common.photos import check_uploads
 from wangge.common.ratelimit import check_rate
 from wangge.errors import NotFound
 from wangge.events.api.files import TrackProgressOut, attachment_out, public_photos
@@ -28,15 +27,11 @@ from wangge.events.api.schemas import (
     TrackActionOut,
     action_schema,
 )
-from wangge.events.attachments import save_checked
 from wangge.events.display import state_label
 from wangge.events.models import Event
 from wangge.events.services import perform
 from wangge.events.tracking import find_by_code, public_timeline
 from wangge.events.workflow import ACTIONS, ActionSpec
-
-# 核实 (the grid worker on site), 反馈 (the department's result), 核查 (the check on site).
-PHOTO_ACTIONS = frozenset({"verify", "submit_result", "check_pass", "check_fail"})
 
 
 class ActionWithPhotosOut(ActionOut):
@@ -48,7 +43,7 @@ def _fields(body) -> tuple[dict[str, Any], int | None]:
     return data, data.pop("expected_version", None)
 
 
-def _action_out(result, saved=None) -> dict[str, Any]:
+def _action_out(result, with_photos: bool = False) -> dict[str, Any]:
     event = result.event
     out = {
         "id": event.pk,
@@ -58,8 +53,8 @@ def _action_out(result, saved=None) -> dict[str, Any]:
         "version": event.version,
         "entry": trail_out(result.entry),
     }
-    if saved is not None:
-        out["attachments"] = [attachment_out(item) for item in saved]
+    if with_photos:
+        out["attachments"] = [attachment_out(item) for item in result.attachments]
     return out
 
 
@@ -82,13 +77,12 @@ def _photo_action_view(spec: ActionSpec, schema: type[Schema]):
         if event_id > MAX_ID:
             raise NotFound("event_not_found", "事件不存在。")
         check_file_fields(request, (PHOTOS_FIELD,))
-        checked = check_uploads(request.FILES.getlist(PHOTOS_FIELD))
+        photos = request.FILES.getlist(PHOTOS_FIELD)
         fields, expected = _fields(body)
-        user = request.auth
-        with transaction.atomic():
-            result = perform(event_id, spec.name, user, expected_version=expected, **fields)
-            saved = save_checked(result.event, result.entry, checked, user)
-        return _action_out(result, saved)
+        result = perform(
+            event_id, spec.name, request.auth, expected_version=expected, photos=photos, **fields
+        )
+        return _action_out(result, with_photos=True)
 
     act.__annotations__["body"] = Annotated[schema, JsonOrForm(...)]
     act.__name__ = f"action_{spec.name}"
@@ -142,7 +136,7 @@ def _action_roles(spec: ActionSpec) -> tuple[str, ...]:
 for _spec in ACTIONS.values():
     if _spec.intake:
         continue
-    if _spec.name in PHOTO_ACTIONS:
+    if _spec.photos:
         _schema = action_schema(_spec, staff=True)
         _view, _extra = _photo_action_view(_spec, _schema), _multipart_body(_schema)
         _response: type[Schema] = ActionWithPhotosOut

@@ -24,11 +24,12 @@ from wangge.events.api.router import router
 from wangge.events.api.schemas import MAX_ID, TrackOut
 from wangge.events.attachments import public_url
 from wangge.events.models import Attachment, Event
+from wangge.events.workflow import ACTIONS
 
-# The actions whose photos the reporter sees by tracking code: what they sent themselves
-# and the department's result (群众很快就能看到相关部门的处理结果). Photos of on-site
-# verification and checks stay with staff: they may show third parties.
-PUBLIC_PHOTO_ACTIONS = ("report", "submit_result")
+# The actions whose photos the reporter sees by tracking code (`public_photos` in the
+# state table): what they sent themselves and the department's result (群众很快就能看到相关
+# 部门的处理结果). Photos of on-site verification and checks stay with staff.
+PUBLIC_PHOTO_ACTIONS = tuple(spec.name for spec in ACTIONS.values() if spec.public_photos)
 NOT_FOUND = "附件不存在或不在您的管辖范围内。"
 IMAGE_RESPONSE = {
     200: {

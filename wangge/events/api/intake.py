@@ -1,9 +1,8 @@
 """Intake: public, staff and 12345 hotline reports, with photos and idempotency keys."""
 
 import hashlib
-from typing import Annotated, Any
+from typing import Annotated
 
-from django.db import transaction
 from ninja import File, Header, Status, UploadedFile
 
 from wangge.accounts.models import Role
@@ -19,10 +18,8 @@ from wangge.events.api.schemas import (
     StaffIntakeIn,
     StaffIntakeOut,
 )
-from wangge.events.attachments import save_attachments
 from wangge.events.choices import Channel
 from wangge.events.display import state_label
-from wangge.events.models import Event
 from wangge.events.services import report_event
 
 CHANNELS_BY_ROLE = {
@@ -50,31 +47,25 @@ def _idempotency_key(namespace: str, key: str | None, min_length: int = 1) -> st
     return hashlib.sha256(f"{namespace}\x00{key}".encode()).hexdigest()
 
 
-def _intake(request, key: str | None, photos, **fields) -> tuple[Event, int, bool]:
-    """Report (or find the earlier report for this key) and attach the photos once."""
-    existing = key and Event.objects.filter(idempotency_key=key).first()
-    if existing:
-        return existing, existing.attachments.count(), True
+def _intake(request, key: str | None, photos, **fields) -> Status:
+    """Report with the photos (or answer the earlier report for this key): 201 or 200."""
     auth = getattr(request, "auth", None)
     user = auth if getattr(auth, "is_authenticated", False) else None
-    with transaction.atomic():
-        event = report_event(reporter=user, idempotency_key=key, **fields)
-        entry = event.trail.order_by("sequence").first()
-        saved = save_attachments(event, entry, photos or [], user)
-    return event, len(saved), False
-
-
-def _intake_out(event: Event, attachments: int, duplicate: bool) -> dict[str, Any]:
-    return {
-        "id": event.pk,
-        "version": event.version,
-        "tracking_code": event.tracking_code,
-        "state": event.state,
-        "state_label": state_label(event.state),
-        "created_at": event.created_at,
-        "attachments": attachments,
-        "duplicate": duplicate,
-    }
+    intake = report_event(reporter=user, idempotency_key=key, photos=photos or (), **fields)
+    event = intake.event
+    return Status(
+        200 if intake.duplicate else 201,
+        {
+            "id": event.pk,
+            "version": event.version,
+            "tracking_code": event.tracking_code,
+            "state": event.state,
+            "state_label": state_label(event.state),
+            "created_at": event.created_at,
+            "attachments": len(intake.attachments),
+            "duplicate": intake.duplicate,
+        },
+    )
 
 
 @router.post(
@@ -95,8 +86,7 @@ def public_intake(
     returns the first report (200) instead of creating another."""
     check_rate(request, "public_intake")
     key = _idempotency_key("public", idempotency_key, min_length=PUBLIC_KEY_MIN_LENGTH)
-    event, count, duplicate = _intake(request, key, photos, **payload.dict())
-    return Status(200 if duplicate else 201, _intake_out(event, count, duplicate))
+    return _intake(request, key, photos, **payload.dict())
 
 
 @router.post(
@@ -119,8 +109,7 @@ def staff_intake(
     if payload.channel not in allowed and not user.is_superuser:
         raise Forbidden("forbidden", "您的角色不能使用该渠道上报。", {"channel": payload.channel})
     key = _idempotency_key(f"user:{user.pk}", idempotency_key)
-    event, count, duplicate = _intake(request, key, photos, **payload.dict())
-    return Status(200 if duplicate else 201, _intake_out(event, count, duplicate))
+    return _intake(request, key, photos, **payload.dict())
 
 
 @router.post(
@@ -138,5 +127,4 @@ def hotline_intake(request, payload: HotlineIntakeIn):
     fields["reporter_name"] = fields.pop("caller_name")
     fields["reporter_phone"] = fields.pop("caller_phone")
     key = _idempotency_key("hotline", case_id)
-    event, count, duplicate = _intake(request, key, None, channel=Channel.HOTLINE, **fields)
-    return Status(200 if duplicate else 201, _intake_out(event, count, duplicate))
+    return _intake(request, key, None, channel=Channel.HOTLINE, **fields)

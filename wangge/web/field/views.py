@@ -23,11 +23,13 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.models import Role
 from wangge.errors import DomainError
+from wangge.events.models import Event
 from wangge.events.reporting import reportable_categories
-from wangge.events.services import perform
+from wangge.events.workflow import ActionSpec
 from wangge.fieldwork.checks import assigned_grids
 from wangge.fieldwork.geo import grid_collection
 from wangge.fieldwork.todo import WORKER_ACTIONS, my_tasks, my_visit_tasks
+from wangge.web.actions import ActionForm, action_form, submit
 from wangge.web.pages import public_page, staff_page
 from wangge.web.tiles import map_settings
 
@@ -53,7 +55,7 @@ SHELL_STATIC = (
     "vendor/leaflet/dist/images/marker-icon.png",
     "vendor/leaflet/dist/images/marker-shadow.png",
 )
-ACTION_FIELDS = {"verify": "findings", "check_pass": "comment", "check_fail": "reason"}
+WORKER_SPECS = {spec.name: spec for spec in WORKER_ACTIONS}
 
 
 def field_context(request: HttpRequest, tab: str) -> dict:
@@ -70,10 +72,16 @@ def field_context(request: HttpRequest, tab: str) -> dict:
 def index(request: HttpRequest) -> HttpResponse:
     """My grid on the map and my tasks: events to verify or check, visits due."""
     context = field_context(request, "tasks")
-    context["tasks"] = my_tasks(request.user)
+    tasks = my_tasks(request.user)
+    context["tasks"] = [(task, _task_forms(task.event, task.actions)) for task in tasks]
     context["visit_tasks"] = my_visit_tasks(request.user)
-    context["action_fields"] = ACTION_FIELDS
     return render(request, "web/field/index.html", context)
+
+
+def _task_forms(event: Event, actions: tuple[ActionSpec, ...]) -> list[ActionForm]:
+    """A task's action forms, built from the state table like the console's."""
+    forms = (action_form(spec, event, {}) for spec in actions)
+    return [form for form in forms if form is not None]
 
 
 @staff_page(Role.GRID_WORKER)
@@ -91,23 +99,13 @@ def patrol(request: HttpRequest) -> HttpResponse:
 @require_POST
 @staff_page(Role.GRID_WORKER)
 def act(request: HttpRequest, event_id: int, action: str) -> HttpResponse:
-    """Take a task's action (核实, 核查) through perform(), which checks role, scope, state and
-    holder; a refusal is shown to the worker, never a server error."""
-    if action not in {spec.name for spec in WORKER_ACTIONS}:
+    """Take a task's action (核实, 核查) with its photos through perform(), which checks role,
+    scope, state and holder; a refusal is shown to the worker, never a server error."""
+    spec = WORKER_SPECS.get(action)
+    if spec is None:
         raise Http404
-    fields = {}
-    text = request.POST.get(ACTION_FIELDS.get(action, ""), "").strip()
-    if text:
-        fields[ACTION_FIELDS[action]] = text
-    version = request.POST.get("version", "")
     try:
-        perform(
-            event_id,
-            action,
-            request.user,
-            expected_version=int(version) if version.isdigit() else None,
-            **fields,
-        )
+        submit(request, event_id, spec)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

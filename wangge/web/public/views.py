@@ -1,13 +1,12 @@
 """Public pages: report a problem, track it by code, rate it. No login.
 
 Each page calls the same services as the public API (report_event, perform with the
-tracking code) and is counted by the same limiter (wangge/events/ratelimit.py) in the
+tracking code) and is counted by the same limiter (wangge/common/ratelimit.py) in the
 same buckets, so the form is no way around the API's abuse limits.
 """
 
 import hashlib
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +16,6 @@ from wangge.accounts.models import Role
 from wangge.accounts.scope import restrict
 from wangge.common.ratelimit import check_rate
 from wangge.errors import DomainError
-from wangge.events.attachments import save_attachments
 from wangge.events.choices import Channel
 from wangge.events.models import Event
 from wangge.events.reporting import reportable_categories, title_from_text
@@ -54,28 +52,23 @@ def _idempotency_key(form_key) -> str:
 
 
 def _submit(request, data: dict, grid) -> Event:
-    key = _idempotency_key(data["key"])
-    existing = Event.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        return existing
-    with transaction.atomic():
-        event = report_event(
-            channel=Channel.QR_CODE if grid else Channel.PUBLIC_APP,
-            category=data["category"],
-            title=title_from_text(data["text"]),
-            description=data["text"],
-            lon=data["lon"],
-            lat=data["lat"],
-            address=data["address"],
-            reporter=request.user,
-            reporter_name=data["reporter_name"],
-            reporter_phone=data["reporter_phone"],
-            is_anonymous=data["is_anonymous"],
-            idempotency_key=key,
-        )
-        entry = event.trail.order_by("sequence").first()
-        save_attachments(event, entry, request.FILES.getlist("photos"), request.user)
-    return event
+    """The report with its photos; a resent form (same key) answers the first report."""
+    intake = report_event(
+        channel=Channel.QR_CODE if grid else Channel.PUBLIC_APP,
+        category=data["category"],
+        title=title_from_text(data["text"]),
+        description=data["text"],
+        lon=data["lon"],
+        lat=data["lat"],
+        address=data["address"],
+        reporter=request.user,
+        reporter_name=data["reporter_name"],
+        reporter_phone=data["reporter_phone"],
+        is_anonymous=data["is_anonymous"],
+        idempotency_key=_idempotency_key(data["key"]),
+        photos=request.FILES.getlist("photos"),
+    )
+    return intake.event
 
 
 @public_page
