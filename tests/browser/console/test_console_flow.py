@@ -184,3 +184,22 @@ def test_console_board_and_map_screenshots(browsing, cast, report, dispatched):
     expect(phone.locator("table.queue")).to_contain_text("二号镇事件")
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(phone, "console-phone")
+
+
+NATURAL_DURATION = re.compile(
+    r"^(剩余|已超期|距截止|距升级督办|待升级)"
+    r"(\d+天(\d+小时)?|\d+小时(\d+分钟)?|\d+分钟|不到1分钟)$"
+)
+
+
+def test_countdowns_read_as_people_say_them(browsing, cast, report, dispatched):
+    report(title="二十天前的事件", now=timezone.now() - timedelta(days=20))
+    dispatched(title="刚派遣的事件")
+    run_sweep(timezone.now())
+    page = browsing.page(cast["county_operator"])
+    page.goto("/console/")
+    countdowns = page.locator("time.countdown")
+    expect(countdowns.first).to_have_text(NATURAL_DURATION)
+    texts = countdowns.all_inner_texts()
+    assert texts and all(NATURAL_DURATION.match(text) for text in texts), texts
+    assert any(re.match(r"^已超期\d+天$", text) for text in texts), texts

@@ -123,12 +123,21 @@
   }
 
   /* ---------------------------------------------------------------- countdowns */
+  /* A duration as people say it, in the page's language: 已超期83天, 剩余2天19小时, 5 h 3 min. */
+  const CHINESE = document.documentElement.lang.startsWith("zh");
+  const UNITS = CHINESE
+    ? { day: "天", hour: "小时", minute: "分钟", under: "不到1分钟", gap: "" }
+    : { day: " d", hour: " h", minute: " min", under: "under 1 min", gap: " " };
+
   function span(ms) {
-    const total = Math.floor(Math.abs(ms) / 1000);
-    const days = Math.floor(total / 86400);
-    const pad = (n) => String(n).padStart(2, "0");
-    const clock = pad(Math.floor((total % 86400) / 3600)) + ":" + pad(Math.floor((total % 3600) / 60)) + ":" + pad(total % 60);
-    return (days ? days + "d " : "") + clock;
+    const minutes = Math.floor(Math.abs(ms) / 60000);
+    const days = Math.floor(minutes / 1440);
+    const hours = Math.floor((minutes % 1440) / 60);
+    const parts = [];
+    if (days) parts.push(days + UNITS.day);
+    if (hours && days < 10) parts.push(hours + UNITS.hour);
+    if (!days && minutes % 60) parts.push((minutes % 60) + UNITS.minute);
+    return parts.length ? parts.join(UNITS.gap) : UNITS.under;
   }
 
   function tick() {
@@ -136,7 +145,7 @@
     document.querySelectorAll("time.countdown[data-due]").forEach((el) => {
       const left = Date.parse(el.dataset.due) - now;
       if (Number.isNaN(left)) return;
-      el.textContent = (left >= 0 ? el.dataset.before : el.dataset.after) + " " + span(left);
+      el.textContent = (left >= 0 ? el.dataset.before : el.dataset.after) + UNITS.gap + span(left);
       el.classList.toggle("late", left < 0);
     });
   }
