@@ -29,6 +29,7 @@ from wangge.events.attachments import save_checked
 from wangge.events.choices import Channel, PartRole, Priority, Rating, State, Step
 from wangge.events.clocks import sync_event_copies
 from wangge.events.models import Attachment, Category, Event, EventPart, event_copies
+from wangge.events.notifying import Happened, after_action
 from wangge.events.reference import reference
 from wangge.events.routing import receiving_centre
 from wangge.events.trail import append_entry
@@ -382,6 +383,7 @@ def perform(
             to_state=spec.to_state or event.state,
         )
         copied = event_copies(event)
+        before_centre = event.centre_id
         TRANSITIONS[action](ctx)
         from_state = event.state
         written = Event.objects.filter(pk=event.pk, version=event.version).update(
@@ -407,6 +409,8 @@ def perform(
             payload=ctx.payload,
         )
         saved = save_checked(event, entry, checked, actor)
+        note = cleaned.get(spec.note, "")
+        after_action(Happened(event, action, actor, before_centre, note, cleaned))
     return ActionResult(event, entry, tuple(saved))
 
 

@@ -15,6 +15,10 @@ class Notice(models.Model):
     event = models.ForeignKey(
         "events.Event", null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
     )
+    # What the notice says, as a key of wangge.notices.messages and its parameters, so a
+    # page renders it in the reader's language; title and body keep the Chinese text.
+    kind = models.CharField(_("类型"), max_length=32, blank=True)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"))
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 

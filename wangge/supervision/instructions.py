@@ -8,15 +8,17 @@ from wangge.accounts.models import Role
 from wangge.accounts.scope import scope_of
 from wangge.errors import DomainError, Forbidden
 from wangge.events.models import Event
-from wangge.notices.services import notify
-from wangge.supervision import recipients, trail
+from wangge.events.notifying import params, unit_staff
+from wangge.notices.services import send
+from wangge.supervision import trail
 from wangge.supervision.models import Instruction
 
 MAX_LENGTH = 2000
 
 
 def issue_instruction(leader, event: Event, text: str, now: datetime) -> Instruction:
-    """Record the instruction and its trail entry, and tell the unit holding the event."""
+    """Record the instruction and its trail entry, and tell the case workers of the unit
+    holding the event (its operators or handlers, not its admins)."""
     if leader is None or not leader.is_authenticated or not leader.has_role(Role.LEADER):
         raise Forbidden("forbidden", "只有领导可以作出批示")
     if not scope_of(leader).covers(event.region_code):
@@ -34,11 +36,10 @@ def issue_instruction(leader, event: Event, text: str, now: datetime) -> Instruc
         trail.record(
             locked, "instruct", leader, now, comment=text, payload={"instruction": instruction.pk}
         )
-        name = leader.display_name or leader.username
-        notify(
-            recipients.unit_members(locked.current_unit_id),
-            f"领导批示：{locked.title}",
-            f"{name}对事件 {locked.tracking_code} 作出批示：{text}",
+        send(
+            unit_staff(locked.current_unit_id),
+            "instructed",
+            params(locked, leader, text),
             event=locked,
             now=now,
         )

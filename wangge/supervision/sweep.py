@@ -13,14 +13,17 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils import translation
 
 from wangge.events.choices import Step
 from wangge.events.clocks import pending_milestones
 from wangge.events.models import CardLevel, Clock
+from wangge.events.notifying import params
 from wangge.events.rules import Rule, load_rules
-from wangge.notices.services import notify
+from wangge.notices.services import send
 from wangge.supervision import recipients, trail
 from wangge.supervision.models import SupervisionCard
 
@@ -139,11 +142,10 @@ def _advance(clock: Clock, rule: Rule, now: datetime, report: SweepReport, audie
                 report.cards[level] = report.cards.get(level, 0) + 1
         elif step.light != clock.light:
             report.warnings += 1
-            notify(
+            send(
                 _audience(audience, clock.unit_id, False),
-                f"时限预警：{event.title}",
-                f"事件 {event.tracking_code} 的{Step(clock.step).label}环节将于"
-                f"{_local(clock.due_at)}到期，请抓紧办理。",
+                "warning",
+                {**params(event, None), **_clock_params(clock)},
                 event=event,
                 now=now,
             )
@@ -180,21 +182,25 @@ def _raise_cards(clock, event, rule: Rule, levels, now: datetime, audience) -> N
                 "due_at": clock.due_at.isoformat(),
             },
         )
-    highest = CardLevel(levels[-1])
     deducted = -sum(rule.points(level) for level in levels)
-    body = (
-        f"事件 {event.tracking_code} 的{step_label}环节已于{_local(clock.due_at)}到期未办结，"
-        f"现予{highest.label}"
-    )
-    if deducted:
-        body += f"，扣 {deducted} 分"
-    notify(
+    level = _stored(CardLevel(levels[-1]).label)
+    send(
         _audience(audience, clock.unit_id, True),
-        f"{highest.label}：{event.title}",
-        body + "。",
+        "card_deducted" if deducted else "card",
+        {**params(event, None), **_clock_params(clock), "level": level, "points": deducted},
         event=event,
         now=now,
     )
+
+
+def _stored(label) -> str:
+    """A label in the project's language: notices store it and translate it when shown."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(label)
+
+
+def _clock_params(clock: Clock) -> dict:
+    return {"step": _stored(Step(clock.step).label), "due": _local(clock.due_at)}
 
 
 def _local(moment: datetime) -> str:

@@ -79,3 +79,31 @@ def sse_response(request: HttpRequest, entries: Callable[[], QuerySet]) -> Strea
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # nginx: pass each message through at once
     return response
+
+
+# The bell polls more slowly than the console: it is on every staff page.
+COUNT_POLL_SECONDS = 5.0
+
+
+def _count_stream(count: Callable[[], int]) -> Iterator[str]:
+    yield f"retry: {RETRY_MILLISECONDS}\n\n"
+    deadline = time.monotonic() + MAX_SECONDS
+    last = None
+    while True:
+        value = count()
+        if value != last:
+            last = value
+            yield f"event: unread\ndata: {json.dumps({'unread': value})}\n\n"
+        if time.monotonic() + COUNT_POLL_SECONDS > deadline:
+            break
+        time.sleep(COUNT_POLL_SECONDS)
+        yield ": poll\n\n"
+
+
+def count_response(count: Callable[[], int]) -> StreamingHttpResponse:
+    """Stream `count()` (one cheap query per poll) as an `unread` event whenever it changes;
+    each response starts with the current value, so a reconnect needs no cursor."""
+    response = StreamingHttpResponse(_count_stream(count), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"
+    return response

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from wangge.accounts.models import Role
+from wangge.accounts.models import STAFF_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,11 @@ def sections_for(user) -> list[Section]:
     return [s for s in SECTIONS if user.has_role(*s.roles)]
 
 
+def has_inbox(user) -> bool:
+    """Staff get the inbox bell (the roles are read once per request and cached)."""
+    return user.is_authenticated and (user.is_superuser or user.has_role(*STAFF_ROLES))
+
+
 def nav(request) -> dict:
     """Template context processor."""
-    return {"nav_sections": sections_for(request.user)}
+    return {"nav_sections": sections_for(request.user), "has_inbox": has_inbox(request.user)}

@@ -11,6 +11,20 @@ Wangge.live = function (url, handlers) {
   return source;
 };
 
+/* The top bar's bell: the unread count, live from the server's `unread` events. */
+Wangge.bell = function (link) {
+  const badge = link.querySelector("[data-unread-count]");
+  Wangge.live(link.dataset.unreadLive, {
+    unread: (data) => {
+      badge.textContent = data.unread > 99 ? "99+" : String(data.unread);
+      badge.hidden = data.unread === 0;
+      link.dataset.unread = String(data.unread);
+    },
+  });
+};
+document.addEventListener("DOMContentLoaded", () =>
+  document.querySelectorAll("[data-unread-live]").forEach(Wangge.bell));
+
 /* A Leaflet map that shows vectors even when no tiles can be reached.
    options: {tileUrl, attribution, center: [lat, lon], zoom} */
 Wangge.map = function (element, options) {

@@ -1,0 +1,7 @@
+"""The console's test data (categories with limits, reports) for the inbox walk."""
+
+from tests.web.console.conftest import (  # noqa: F401  (fixtures)
+    _media_in_a_temporary_folder,
+    categories,
+    report,
+)
