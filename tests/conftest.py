@@ -3,6 +3,9 @@
 county_operator sees everything in the county; township_1_operator and
 township_2_operator see only their own township; and so on. Tests ask for the
 users they need by name.
+
+Each worker builds the jurisdiction and the cast once and every test that asks gets the
+same rows inserted again into its own transaction (tests/rows.py explains why and how).
 """
 
 import io
@@ -75,6 +78,7 @@ def _default_language():
 
 
 def build_cast(j: Jurisdiction) -> Cast:
+    """Through the services, as the product makes them; run once per worker (standard_rows)."""
     county = OrgUnit.objects.create(
         name="绥中县综治中心", kind=UnitKind.CENTRE, level=RegionLevel.COUNTY, region=j.county
     )
@@ -205,8 +209,9 @@ def demo_rows(django_db_setup, django_db_blocker) -> DemoRows:
     """The small demo with its events, built by the command once per worker.
 
     Building it costs tens of seconds, so each module that reads it inserts these rows
-    instead (see `insert_demo`). Its tests share the xdist group so that one
-    worker builds it.
+    instead (`inserted_demo`). Grouping those modules on one xdist worker would save the
+    other worker's build, but --dist loadgroup ignores its marks under pytest 9.2
+    (pytest-dev/pytest-xdist#1386).
     """
     output = io.StringIO()
     with django_db_blocker.unblock():
