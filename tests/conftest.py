@@ -3,21 +3,36 @@
 county_operator sees everything in the county; township_1_operator and
 township_2_operator see only their own township; and so on. Tests ask for the
 users they need by name.
+
+Each worker builds the jurisdiction and the cast once and every test that asks gets the
+same rows inserted again into its own transaction (tests/rows.py explains why and how).
 """
 
-from dataclasses import dataclass
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client, override_settings
 from django.utils import translation
 
+from tests.demo.conftest import SMALL_GRIDS
 from tests.jurisdiction import Jurisdiction, build_jurisdiction
+from tests.rows import AddedRows, recording
 from wangge.accounts.models import OrgUnit, Role, UnitKind, User
 from wangge.accounts.services import grant_role, issue_token
+from wangge.events import reference
+from wangge.regions import locate
 from wangge.regions.codes import RegionLevel
+from wangge.regions.models import Grid, Region
 
 PASSWORD = "Test-password-1"
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+DEMO_EVENTS = 150
 
 
 @dataclass
@@ -43,8 +58,8 @@ def make_user(username: str, role: str | None, unit: OrgUnit | None, **extra) ->
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
-    """The cast creates a dozen users; PBKDF2 would dominate the run time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    """Tests create users and log them in; PBKDF2 would dominate the run time."""
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)
@@ -62,14 +77,8 @@ def _default_language():
     translation.deactivate()
 
 
-@pytest.fixture
-def jurisdiction(db) -> Jurisdiction:
-    return build_jurisdiction()
-
-
-@pytest.fixture
-def cast(jurisdiction) -> Cast:
-    j = jurisdiction
+def build_cast(j: Jurisdiction) -> Cast:
+    """Through the services, as the product makes them; run once per worker (standard_rows)."""
     county = OrgUnit.objects.create(
         name="绥中县综治中心", kind=UnitKind.CENTRE, level=RegionLevel.COUNTY, region=j.county
     )
@@ -112,6 +121,122 @@ def cast(jurisdiction) -> Cast:
         "citizen": make_user("citizen", Role.CITIZEN, None),
     }
     return Cast(j, county, t1, t2, v1, dept, users)
+
+
+REGIONS = [f.name for f in fields(Jurisdiction) if f.name != "grids"]
+UNITS = [f.name for f in fields(Cast) if f.name not in ("jurisdiction", "users")]
+
+
+@dataclass(frozen=True)
+class StandardRows:
+    """The jurisdiction's and the cast's rows, and which primary key plays which part."""
+
+    jurisdiction: AddedRows
+    cast: AddedRows
+    regions: dict[str, int]
+    grids: dict[str, int]
+    units: dict[str, int]
+    users: dict[str, int]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def standard_rows(django_db_setup, django_db_blocker) -> StandardRows:
+    """Build the jurisdiction and the cast once per worker, keeping only their rows.
+
+    Autouse, so it runs first in every worker: built later it could land inside a
+    module's open transaction (tests/assessment's demo) and record the demo's rows too.
+    """
+    fast = override_settings(PASSWORD_HASHERS=FAST_HASHERS)
+    with django_db_blocker.unblock():
+        with fast, recording() as added_since_last:
+            j = build_jurisdiction()
+            jurisdiction_rows = added_since_last()
+            cast = build_cast(j)
+            rows = StandardRows(
+                jurisdiction=jurisdiction_rows,
+                cast=added_since_last(),
+                regions={name: getattr(j, name).pk for name in REGIONS},
+                grids={name: grid.pk for name, grid in j.grids.items()},
+                units={name: getattr(cast, name).pk for name in UNITS},
+                users={name: user.pk for name, user in cast.users.items()},
+            )
+        rows.jurisdiction.reserve_keys()
+        rows.cast.reserve_keys()
+    return rows
+
+
+def _forget_process_snapshots() -> None:
+    """Rows inserted without save() send no signal; make every process snapshot (grid
+    index, workflow reference) reload on its next read, whatever read it before."""
+    cache.delete_many([locate.VERSION_KEY, reference.VERSION_KEY])
+
+
+@pytest.fixture
+def jurisdiction(db, standard_rows) -> Jurisdiction:
+    standard_rows.jurisdiction.insert()
+    _forget_process_snapshots()
+    regions = Region.objects.select_related("parent").in_bulk(standard_rows.regions.values())
+    grids = Grid.objects.select_related("village").in_bulk(standard_rows.grids.values())
+    return Jurisdiction(
+        **{name: regions[pk] for name, pk in standard_rows.regions.items()},
+        grids={name: grids[pk] for name, pk in standard_rows.grids.items()},
+    )
+
+
+@pytest.fixture
+def cast(jurisdiction, standard_rows) -> Cast:
+    standard_rows.cast.insert()
+    _forget_process_snapshots()
+    units = OrgUnit.objects.select_related("region").in_bulk(standard_rows.units.values())
+    users = User.objects.select_related("unit__region").in_bulk(standard_rows.users.values())
+    return Cast(
+        jurisdiction,
+        **{name: units[pk] for name, pk in standard_rows.units.items()},
+        users={name: users[pk] for name, pk in standard_rows.users.items()},
+    )
+
+
+@dataclass(frozen=True)
+class DemoRows:
+    """The rows of `wangge demo` (small) and what the command printed while building them."""
+
+    rows: AddedRows
+    output: str
+
+
+@pytest.fixture(scope="session")
+def demo_rows(django_db_setup, django_db_blocker) -> DemoRows:
+    """The small demo with its events, built by the command once per worker.
+
+    Building it costs tens of seconds, so each module that reads it inserts these rows
+    instead (`inserted_demo`). Grouping those modules on one xdist worker would save the
+    other worker's build, but --dist loadgroup ignores its marks under pytest 9.2
+    (pytest-dev/pytest-xdist#1386).
+    """
+    output = io.StringIO()
+    with django_db_blocker.unblock():
+        if connection.in_atomic_block:
+            raise RuntimeError("build the demo rows before any module opens a transaction")
+        with recording() as added_since_last:
+            _forget_process_snapshots()
+            call_command("demo", grids=SMALL_GRIDS, events=DEMO_EVENTS, stdout=output)
+            rows = added_since_last()
+        rows.reserve_keys()
+    return DemoRows(rows, output.getvalue())
+
+
+@contextmanager
+def inserted_demo(demo_rows: DemoRows, django_db_blocker) -> Iterator[None]:
+    """The demo's rows for a module, rolled back at its end.
+
+    Each test's own `db` transaction nests inside as a savepoint, so a test that changes
+    the demo leaves it as it was for the next.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        demo_rows.rows.insert()
+        _forget_process_snapshots()
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

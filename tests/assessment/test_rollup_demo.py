@@ -1,34 +1,26 @@
 """The daily rollup of the demo, whose events the workflow made, equals the per-event figures."""
 
-import io
 import random
-import uuid
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
-from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from tests.assessment.test_rollup import assert_agree, clock_copies_out_of_step, periods
+from tests.conftest import inserted_demo
 from wangge.assessment.breakdown import daily_counts
 from wangge.assessment.metrics import Period, Subject, region_prefix
 from wangge.assessment.models import MetricsDay
 from wangge.demo.events import demo_events
 from wangge.events.models import Clock
-from wangge.regions.locate import VERSION_KEY
 from wangge.supervision.sweep import run_sweep
 
 
 @pytest.fixture(scope="module")
-def demo_db(django_db_setup, django_db_blocker):
+def demo_db(demo_rows, django_db_blocker):
     """A small demo (its events made by the workflow, rollup built), rolled back at the end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        cache.set(VERSION_KEY, f"test-{uuid.uuid4()}", timeout=None)
-        call_command("demo", grids=60, events=150, stdout=io.StringIO())
+    with inserted_demo(demo_rows, django_db_blocker):
         yield
-        transaction.set_rollback(True)
 
 
 def demo_subjects() -> list[Subject]:

@@ -1,16 +1,16 @@
 """The demo's events: every state, real trails and clocks, scoped, deterministic, idempotent."""
 
-import io
 import itertools
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
-from django.db import transaction
 from django.db.models import F
 
+from tests.conftest import DEMO_EVENTS, inserted_demo
 from tests.demo.conftest import SMALL_GRIDS
 from wangge.accounts.models import OrgUnit, Role, UnitKind, User
 from wangge.accounts.scope import restrict
@@ -23,7 +23,7 @@ from wangge.events.trail import verify_trail
 from wangge.regions.codes import RegionLevel
 from wangge.regions.locate import VERSION_KEY
 
-SMALL_EVENTS = 120
+SMALL_EVENTS = DEMO_EVENTS
 NOW = datetime(2026, 11, 20, 4, 0, tzinfo=UTC)
 
 
@@ -33,18 +33,10 @@ def new_grids_seen() -> None:
 
 
 @pytest.fixture(scope="module")
-def built(django_db_setup, django_db_blocker):
-    """One demo for the module (building it costs seconds), rolled back at its end.
-
-    Each test's own `db` transaction nests inside as a savepoint, so a test that changes
-    the demo leaves it as it was for the next.
-    """
-    output = io.StringIO()
-    with django_db_blocker.unblock(), transaction.atomic():
-        new_grids_seen()
-        call_command("demo", grids=SMALL_GRIDS, events=SMALL_EVENTS, stdout=output)
-        yield output.getvalue()
-        transaction.set_rollback(True)
+def built(demo_rows, django_db_blocker) -> Iterator[str]:
+    """One demo for the module, rolled back at its end; what the command printed."""
+    with inserted_demo(demo_rows, django_db_blocker):
+        yield demo_rows.output
 
 
 def test_every_state_appears_with_ratings_and_a_reopened_event(built, db):
@@ -59,7 +51,7 @@ def test_every_state_appears_with_ratings_and_a_reopened_event(built, db):
     assert closed.filter(reopen_count=1).exists()
     assert events.filter(self_handled=True, state=State.CLOSED).exists()
     assert events.filter(state=State.MERGED, merged_into__isnull=False).exists()
-    assert "已生成 120 条演示事件" in built
+    assert f"已生成 {SMALL_EVENTS} 条演示事件" in built
 
 
 def test_events_went_through_the_workflow(built, db):
