@@ -17,6 +17,7 @@ from wangge.events.models import CardLevel, Clock, Event, TrailEntry
 from wangge.events.queries import available_actions
 from wangge.events.services import perform
 from wangge.events.trail import verify_trail
+from wangge.supervision.board import board
 
 LATER = T0 + timedelta(minutes=10)
 
@@ -261,3 +262,12 @@ def test_supervision_is_refused_for_bad_input_and_the_wrong_people(cast, report)
         level="red",
         reason="x",
     )
+
+
+def test_the_supervision_board_reads_a_manual_card_from_the_clock(cast, dispatched):
+    """Supervision reads the manual card where events put it (docs/SUPERVISION.md)."""
+    event = dispatched()
+    perform(event.pk, "supervise", cast["leader"], now=LATER, level=CardLevel.YELLOW, reason="督")
+    columns = {c.level: c for c in board(cast["county_operator"], LATER)}
+    assert [i.clock.event_id for i in columns[CardLevel.YELLOW].items] == [event.pk]
+    assert columns[CardLevel.NONE].count == 0
