@@ -271,3 +271,21 @@ def test_the_supervision_board_reads_a_manual_card_from_the_clock(cast, dispatch
     columns = {c.level: c for c in board(cast["county_operator"], LATER)}
     assert [i.clock.event_id for i in columns[CardLevel.YELLOW].items] == [event.pk]
     assert columns[CardLevel.NONE].count == 0
+
+
+def test_a_leader_urges_and_supervises_through_the_api(cast, report, as_user):
+    event = report()
+    client = as_user("leader")
+    path = f"/api/events/{event.pk}/actions"
+    body = {"level": "red", "reason": "群众反映强烈", "due_days": 2}
+    response = client.post(f"{path}/supervise", body, content_type="application/json")
+    assert response.status_code == 200, response.content
+    bad = client.post(f"{path}/supervise", {**body, "level": "x"}, content_type="application/json")
+    assert (bad.status_code, bad.json()["code"]) == (400, "invalid_field")
+    urged = client.post(f"{path}/urge", {"comment": "请尽快"}, content_type="application/json")
+    assert urged.status_code == 200
+    outsider = as_user("township_2_operator")
+    refused = outsider.post(f"{path}/urge", {"comment": "越权"}, content_type="application/json")
+    assert refused.status_code in (403, 404)
+    actions = list(TrailEntry.objects.filter(event=event).values_list("action", flat=True))
+    assert actions == ["report", "supervise", "urge"]
