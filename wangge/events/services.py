@@ -292,8 +292,7 @@ def is_upper_centre(actor, event: Event) -> bool:
     `perform` and `available_actions` have already checked that the actor's scope (his
     unit's region subtree) covers the event, so the level is all that is left to compare.
     """
-    unit = actor.unit if actor.unit_id is not None else None
-    centre = event.centre
+    unit, centre = actor.unit, event.centre
     if unit is None or centre is None or unit.kind != UnitKind.CENTRE:
         return False
     return LEVEL_ORDER.index(unit.level) < LEVEL_ORDER.index(centre.level)
