@@ -21,6 +21,7 @@ PAGES = {
     Holder.LEAD_DEPARTMENT: "/department/events/{id}/",
     Holder.PART_DEPARTMENT: "/department/events/{id}/",
     Holder.GRID_WORKER: "/field/",
+    Holder.UPPER_CENTRE: "/console/events/{id}/",
 }
 CASES = [
     (name, holder) for name in ACTION_NAMES for holder in ACTIONS[name].holders if holder in PAGES

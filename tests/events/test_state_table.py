@@ -50,12 +50,23 @@ FIELDS = {
     "approve_shelve": {},
     "unshelve": {},
     "answer": {"answer": "请携带身份证到便民服务中心办理"},
+    "take_over": {"reason": "涉及多个乡镇，县级统筹"},
+    "direct": {
+        "target_centre": lambda s: s["cast"].village_1_centre.pk,
+        "instruction": "请村里先行处置",
+    },
+    "urge": {"comment": "请尽快办理"},
+    "supervise": {"level": "yellow", "reason": "群众多次反映", "due_days": 3},
 }
 
 # Where the table gives a rule instead of a state: the result for the setup below.
 RULE_RESULTS = {
     "delegate": State.REPORTED,
     "escalate": State.REPORTED,
+    "take_over": State.REPORTED,
+    "direct": State.REPORTED,
+    "urge": State.REPORTED,
+    "supervise": State.REPORTED,
     "sign": State.HANDLING,
     "submit_result": State.SUBMITTED,
     "check_fail": State.HANDLING,
@@ -100,7 +111,7 @@ def place(event: Event, state: str, cast, action: str, categories) -> None:
         changes["closed_at"] = T0
     if action == "answer":
         changes["category"] = categories.policy
-    if action == "delegate":
+    if action in ("delegate", "direct"):
         changes.update(centre=cast.township_1_centre, current_unit=cast.township_1_centre)
     Event.objects.filter(pk=event.pk).update(**changes)
 
@@ -114,6 +125,7 @@ def actor_for(holder: Holder, cast, event: Event):
         Holder.PART_DEPARTMENT: "department_handler",
         Holder.GRID_WORKER: "grid_worker_1",
         Holder.LEADER: "leader",
+        Holder.UPPER_CENTRE: "county_operator",
     }
     if holder == Holder.CENTRE:
         centre = Event.objects.get(pk=event.pk).centre
@@ -191,6 +203,8 @@ CHECKABLE_HOLDERS = {
     Holder.RETURN_VISIT: "county_operator",
     Holder.LEAD_DEPARTMENT: "other_handler",
     Holder.PART_DEPARTMENT: "other_handler",
+    # The village centre holds the event (or is below the township that does): not above it.
+    Holder.UPPER_CENTRE: "village_1_operator",
 }
 
 

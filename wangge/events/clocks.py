@@ -160,3 +160,21 @@ def extend_clock(event: Event, step: str, extra: TimeLimit, now: datetime) -> No
             clock.light = light_at(clock, now)
         clock.next_check_at = next_check(clock)
         clock.save(update_fields=["due_at", "allowed_seconds", "light", "next_check_at"])
+
+
+def raise_card(event: Event, level: str) -> list[int]:
+    """A manual supervision (督办) at `level`: the running clocks whose card is lower get it.
+
+    The sweep then carries on from that card (its later milestones only), so a manual card
+    is never raised a second time by the ladder. Returns the ids of the clocks raised.
+    """
+    raised = []
+    order = CARD_ORDER.index(level)
+    for clock in Clock.objects.filter(event=event, stopped_at__isnull=True):
+        if CARD_ORDER.index(clock.card_level) >= order:
+            continue
+        clock.card_level = level
+        clock.next_check_at = next_check(clock)
+        clock.save(update_fields=["card_level", "next_check_at"])
+        raised.append(clock.pk)
+    return raised

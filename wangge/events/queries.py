@@ -8,10 +8,15 @@ never over the whole history of closed events.
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import reduce
+from operator import or_
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
+from wangge.accounts.models import Role
 from wangge.accounts.scope import restrict, scope_of
 from wangge.events.choices import Channel, PartRole, Priority, State
 from wangge.events.clocks import light_at
@@ -121,9 +126,33 @@ def queue_page(user, f: QueueFilters, now: datetime, offset: int, limit: int) ->
     qs = filter_events(visible_events(user), f, now).select_related(
         "category", "current_unit", "grid"
     )
+    qs = qs.annotate(taken_over=_taken_over())
     page = list(qs.order_by("-created_at", "-id")[offset : offset + limit])
     attach_clock_summary(page, now)
     return page
+
+
+COMMAND_ACTIONS = ("take_over", "direct")
+
+
+def _taken_over() -> Exists:
+    """Whether an upper centre ever took the event over (提级办理): the queue marks it, so
+    the lower centre sees where its event went (a subquery, no query per row)."""
+    return Exists(TrailEntry.objects.filter(event=OuterRef("pk"), action="take_over"))
+
+
+def latest_command(event: Event) -> TrailEntry | None:
+    """The take-over or direction that made the event's centre responsible, if that is how
+    it came there: the event page shows who did it and why."""
+    entry = (
+        TrailEntry.objects.filter(event=event, action__in=COMMAND_ACTIONS)
+        .select_related("actor", "actor_unit")
+        .order_by("-sequence")
+        .first()
+    )
+    if entry is None or entry.payload.get("centre") != event.centre_id:
+        return None
+    return entry
 
 
 def live_counts(user, now: datetime) -> dict[str, int]:
@@ -183,6 +212,88 @@ def attach_clock_summary(events: list[Event], now: datetime) -> None:
             card_level=max(cards, key=CARD_ORDER.index),
             light=light_at(first, now) if first else None,
         )
+
+
+# ---------------------------------------------------------------- my work (我的待办)
+
+
+@dataclass(frozen=True)
+class WorkKind:
+    """One kind of work waiting for the responsible centre, and the state table's action
+    that answers it (a test checks `available_actions` offers it on every such event)."""
+
+    value: str
+    label: Promise
+    condition: Q
+    action: str
+
+
+WORK_KINDS = (
+    WorkKind("accept", _("待受理"), Q(state=State.REPORTED), "accept"),
+    WorkKind("dispatch", _("待派遣"), Q(state=State.ACCEPTED), "dispatch"),
+    WorkKind("check", _("待核查"), Q(state=State.SUBMITTED), "check_pass"),
+    WorkKind(
+        "extension",
+        _("延期待审批"),
+        Q(state=State.HANDLING, pending_extension_days__isnull=False),
+        "approve_extension",
+    ),
+    WorkKind("suspended", _("挂起待恢复"), Q(state=State.SUSPENDED), "resume"),
+    WorkKind("shelved", _("挂账待解除"), Q(state=State.SHELVED), "unshelve"),
+)
+WORK_KIND_VALUES = tuple(k.value for k in WORK_KINDS)
+SUPERVISED = "supervised"  # 督办中: across the kinds, the events with a card running
+
+
+def _supervised() -> Q:
+    carded = Clock.objects.filter(event=OuterRef("pk"), stopped_at__isnull=True).exclude(
+        card_level=CardLevel.NONE
+    )
+    return Q(Exists(carded))
+
+
+def my_work(user) -> QuerySet:
+    """The events this user can act on now as their responsible centre's operator.
+
+    Exactly the holder `centre` of the state table in the states where the centre's next
+    step is due (WORK_KINDS); the optional acts open on many more events (suspend, shelve,
+    and an upper centre's take-over, urge, supervise) do not make an event work to do, so
+    an upper centre does not see every event below it here. Scoped like every queue.
+    """
+    if user.unit_id is None or not user.has_role(Role.OPERATOR):
+        return Event.objects.none()
+    waiting = reduce(or_, (k.condition for k in WORK_KINDS))
+    return visible_events(user).filter(centre_id=user.unit_id).filter(waiting)
+
+
+def my_work_counts(user) -> dict[str, int]:
+    """Events per work kind, `supervised` and `total`: one aggregate query."""
+    counts = my_work(user).aggregate(
+        **{k.value: Count("pk", filter=k.condition) for k in WORK_KINDS},
+        supervised=Count("pk", filter=_supervised()),
+        total=Count("pk"),
+    )
+    return {name: n or 0 for name, n in counts.items()}
+
+
+def my_work_page(
+    user, kind: str, f: QueueFilters, now: datetime, offset: int, limit: int
+) -> list[Event]:
+    """One page of my work (of one kind, or all), the nearest running deadline first."""
+    qs = filter_events(my_work(user), f, now)
+    if kind == SUPERVISED:
+        qs = qs.filter(_supervised())
+    elif kind:
+        qs = qs.filter(next(k.condition for k in WORK_KINDS if k.value == kind))
+    running = Q(clocks__stopped_at__isnull=True, clocks__paused_at__isnull=True)
+    qs = (
+        qs.annotate(deadline=Min("clocks__due_at", filter=running), taken_over=_taken_over())
+        .select_related("category", "current_unit", "grid")
+        .order_by(F("deadline").asc(nulls_last=True), "created_at", "id")
+    )
+    page = list(qs[offset : offset + limit])
+    attach_clock_summary(page, now)
+    return page
 
 
 def department_queue(user, now: datetime, limit: int = 100) -> list[Event]:

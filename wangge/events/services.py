@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from wangge.accounts.models import GridAssignment, Role
+from wangge.accounts.models import GridAssignment, Role, UnitKind
 from wangge.accounts.scope import scope_of
 from wangge.common.photos import CheckedImage, check_uploads
 from wangge.errors import Conflict, DomainError, Forbidden, NotFound
@@ -35,7 +35,7 @@ from wangge.events.routing import receiving_centre
 from wangge.events.trail import append_entry
 from wangge.events.transitions import TRANSITIONS, ActionResult, Context, start_step
 from wangge.events.workflow import ACTIONS, HOLDER_ROLES, ActionSpec, FieldKind, FieldSpec, Holder
-from wangge.regions.codes import REGION_CODE_LENGTH
+from wangge.regions.codes import LEVEL_ORDER, REGION_CODE_LENGTH
 from wangge.regions.locate import GridHit, LocationError, locate, parse_crs
 from wangge.regions.models import Grid
 
@@ -282,7 +282,21 @@ def holds(holder: Holder, event: Event, actor, parts: list[EventPart]) -> bool:
             scope_of(actor).covers(grid_code)
             or GridAssignment.objects.filter(user=actor, grid_id=event.grid_id).exists()
         )
+    if holder == Holder.UPPER_CENTRE:
+        return is_upper_centre(actor, event)
     return True  # LEADER: role and scope are enough
+
+
+def is_upper_centre(actor, event: Event) -> bool:
+    """The actor's unit is a centre of a higher level than the event's responsible centre.
+
+    `perform` and `available_actions` have already checked that the actor's scope (his
+    unit's region subtree) covers the event, so the level is all that is left to compare.
+    """
+    unit, centre = actor.unit, event.centre
+    if unit is None or centre is None or unit.kind != UnitKind.CENTRE:
+        return False
+    return LEVEL_ORDER.index(unit.level) < LEVEL_ORDER.index(centre.level)
 
 
 def _clean_value(spec: FieldSpec, value):
@@ -294,6 +308,10 @@ def _clean_value(spec: FieldSpec, value):
     if kind == FieldKind.BOOL:
         if not isinstance(value, bool):
             raise _invalid(spec.name, f"{spec.label}须为 true 或 false。")
+        return value
+    if kind == FieldKind.CHOICE:
+        if value not in dict(spec.choices):
+            raise _invalid(spec.name, f"{spec.label}取值无效。")
         return value
     if kind == FieldKind.RATING:
         if value not in Rating.values:

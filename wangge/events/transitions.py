@@ -14,12 +14,14 @@ from datetime import datetime
 from wangge.accounts.models import OrgUnit, UnitKind
 from wangge.accounts.scope import restrict
 from wangge.errors import Conflict, DomainError, Forbidden
+from wangge.events import calendar
 from wangge.events.choices import SATISFIED_RATINGS, LimitUnit, PartRole, State, Step
 from wangge.events.clocks import (
     TimeLimit,
     any_unmet,
     extend_clock,
     pause_clocks,
+    raise_card,
     resume_clocks,
     start_clock,
     stop_clock,
@@ -209,6 +211,52 @@ def escalate(ctx: Context) -> None:
     if parent is None or parent.kind != UnitKind.CENTRE:
         raise Conflict("no_higher_centre", "没有可上报的上级综治中心。")
     _move_to_centre(ctx, parent)
+
+
+# ---------------------------------------------------------------- command across levels
+
+
+@transition("take_over")
+def take_over(ctx: Context) -> None:
+    """提级办理: the actor's own centre (a level above, checked as the holder) takes it."""
+    ctx.payload["from_centre"] = ctx.event.centre_id
+    _move_to_centre(ctx, ctx.actor.unit)
+
+
+@transition("direct")
+def direct(ctx: Context) -> None:
+    """指派: the named centre must be below the actor's centre, not the one holding it."""
+    target = _unit(ctx.event, "target_centre", ctx.fields["target_centre"], UnitKind.CENTRE)
+    below = LEVEL_ORDER.index(target.level) > LEVEL_ORDER.index(ctx.actor.unit.level)
+    if not below or target.pk == ctx.event.centre_id:
+        raise DomainError(
+            "invalid_field", "只能指派给本中心以下的其他综治中心。", {"field": "target_centre"}
+        )
+    ctx.payload["from_centre"] = ctx.event.centre_id
+    _move_to_centre(ctx, target)
+
+
+@transition("urge")
+def urge(ctx: Context) -> None:
+    """催办: nothing moves; the trail names whom the upper level urged."""
+    ctx.payload["unit"] = ctx.event.current_unit_id
+
+
+@transition("supervise")
+def supervise(ctx: Context) -> None:
+    """督办 (manual): the card goes on the running clocks; the reply deadline is kept in
+    the trail, where supervision reads it (docs/SUPERVISION.md)."""
+    level = ctx.fields["level"]
+    ctx.payload.update(
+        manual=True,
+        level=level,
+        unit=ctx.event.current_unit_id,
+        clocks=raise_card(ctx.event, level),
+    )
+    days = ctx.fields.get("due_days")
+    if days:
+        due = calendar.add(ctx.now, days, LimitUnit.WORKING_DAYS)
+        ctx.payload.update(due_days=days, reply_due=due.isoformat())
 
 
 def _departments(ctx: Context, name: str) -> list[OrgUnit]:

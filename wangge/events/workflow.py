@@ -30,6 +30,7 @@ class Holder(StrEnum):
     PART_DEPARTMENT = "part_department"
     GRID_WORKER = "grid_worker"
     LEADER = "leader"
+    UPPER_CENTRE = "upper_centre"
 
 
 HOLDER_ROLES: dict[Holder, str | None] = {
@@ -41,6 +42,7 @@ HOLDER_ROLES: dict[Holder, str | None] = {
     Holder.PART_DEPARTMENT: Role.DEPARTMENT_HANDLER,
     Holder.GRID_WORKER: Role.GRID_WORKER,
     Holder.LEADER: Role.LEADER,
+    Holder.UPPER_CENTRE: Role.OPERATOR,
 }
 
 HOLDER_RULES: dict[Holder, str] = {
@@ -53,6 +55,8 @@ HOLDER_RULES: dict[Holder, str] = {
     Holder.PART_DEPARTMENT: "handler of a department holding the lead or an assist part",
     Holder.GRID_WORKER: "grid worker whose scope or grid assignment covers the event's grid",
     Holder.LEADER: "leader whose scope covers the event",
+    Holder.UPPER_CENTRE: "operator of a centre above the responsible centre whose region covers "
+    "the event (command across levels, 跨层级指挥)",
 }
 
 
@@ -71,9 +75,12 @@ class FieldKind(StrEnum):
 
 @dataclass(frozen=True)
 class FieldSpec:
+    """One input of an action; a CHOICE field lists its (value, label) pairs in `choices`."""
+
     name: str
     kind: FieldKind
     label: str
+    choices: tuple[tuple[str, str], ...] = ()
 
 
 def text(name: str, label: str) -> FieldSpec:
@@ -83,6 +90,9 @@ def text(name: str, label: str) -> FieldSpec:
 REASON = text("reason", "理由")
 COMMENT = text("comment", "意见")
 INSTRUCTION = text("instruction", "交办意见")
+TARGET_CENTRE = FieldSpec("target_centre", FieldKind.UNIT, "下级中心")
+# The manual supervision levels (督办级别): the card levels of the clocks, without "none".
+SUPERVISION_LEVELS = (("normal", "普通督办"), ("yellow", "黄牌督办"), ("red", "红牌督办"))
 
 
 @dataclass(frozen=True)
@@ -142,6 +152,8 @@ class ActionSpec:
 OPEN_STATES = (State.ACCEPTED, State.VERIFYING, State.DISPATCHED, State.HANDLING, State.SUBMITTED)
 CENTRE_STEPS = (State.REPORTED, State.ACCEPTED)
 SHELVABLE = (State.ACCEPTED, State.DISPATCHED, State.HANDLING)
+# Live states in which someone is expected to work: what an upper level may urge or supervise.
+IN_WORK = (State.REPORTED, *OPEN_STATES)
 BACK_TO_WORK = (
     "handling at the lead department; accepted at the centre when no department has a part"
 )
@@ -268,7 +280,7 @@ _SPECS = [
         CENTRE_STEPS,
         None,
         (Holder.CENTRE,),
-        required_fields=(FieldSpec("target_centre", FieldKind.UNIT, "下级中心"),),
+        required_fields=(TARGET_CENTRE,),
         optional_fields=(COMMENT,),
         to_rule="unchanged; the lower-level centre becomes responsible",
         guards=("target is a lower-level centre whose region covers the event",),
@@ -480,14 +492,66 @@ _SPECS = [
         clocks="stop all",
         note="answer",
     ),
+    ActionSpec(
+        "take_over",
+        "提级办理",
+        CENTRE_STEPS,
+        None,
+        (Holder.UPPER_CENTRE,),
+        required_fields=(REASON,),
+        to_rule="unchanged; the actor's centre becomes responsible",
+        guards=("the actor's unit is a centre above the responsible centre",),
+        clocks="restart the running accept/dispatch clock for the actor's centre",
+        note="reason",
+    ),
+    ActionSpec(
+        "direct",
+        "指派",
+        CENTRE_STEPS,
+        None,
+        (Holder.CENTRE, Holder.UPPER_CENTRE),
+        required_fields=(TARGET_CENTRE, INSTRUCTION),
+        to_rule="unchanged; the named lower centre becomes responsible",
+        guards=(
+            "target is a centre below the actor's centre whose region covers the event, "
+            "other than the responsible centre",
+        ),
+        clocks="restart the running accept/dispatch clock for the named centre",
+        note="instruction",
+    ),
+    ActionSpec(
+        "urge",
+        "催办",
+        IN_WORK,
+        None,
+        (Holder.UPPER_CENTRE, Holder.LEADER),
+        required_fields=(text("comment", "催办意见"),),
+        to_rule="unchanged; the trail names the unit urged (the current holder)",
+        note="comment",
+    ),
+    ActionSpec(
+        "supervise",
+        "督办",
+        IN_WORK,
+        None,
+        (Holder.UPPER_CENTRE, Holder.LEADER),
+        required_fields=(
+            FieldSpec("level", FieldKind.CHOICE, "督办级别", SUPERVISION_LEVELS),
+            text("reason", "督办事由"),
+        ),
+        optional_fields=(FieldSpec("due_days", FieldKind.DAYS, "答复期限（工作日）"),),
+        to_rule="unchanged; the trail keeps the level, the unit supervised and the reply deadline",
+        clocks="raise the card of the running clocks to the level where it is lower",
+        note="reason",
+    ),
 ]
 
 ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in _SPECS}
 
 
 def action_label(action: str) -> str:
-    """The action's Chinese label; a name the table does not know (e.g. the sweep's
-    "supervise") is shown as is."""
+    """The action's Chinese label; a name the table does not know (e.g. a leader's
+    "instruct") is shown as is."""
     spec = ACTIONS.get(action)
     return spec.label if spec else action
 

@@ -51,24 +51,31 @@ def _departments(event: Event) -> list[OrgUnit]:
     return [u for u in units.order_by("name") if covers(u, event.region_code)]
 
 
-def _lower_centres(event: Event) -> list[OrgUnit]:
-    """Centres below the responsible one whose region covers the event (for 下派)."""
-    if event.centre is None:
+def _lower_centres(event: Event, above: OrgUnit | None) -> list[OrgUnit]:
+    """Centres below `above` whose region covers the event, other than the responsible one:
+    where 下派 (from the responsible centre) and 指派 (from the actor's centre) may send it."""
+    if above is None:
         return []
-    level = LEVEL_ORDER.index(event.centre.level)
+    level = LEVEL_ORDER.index(above.level)
     units = OrgUnit.objects.filter(kind=UnitKind.CENTRE).select_related("region")
     return [
         u
         for u in units.order_by("region__code")
-        if LEVEL_ORDER.index(u.level) > level and covers(u, event.region_code)
+        if LEVEL_ORDER.index(u.level) > level
+        and covers(u, event.region_code)
+        and u.pk != event.centre_id
     ]
 
 
 def _choices(spec: FieldSpec, event: Event, cache: dict) -> list[tuple[str, str]]:
     if spec.kind == FieldKind.RATING:
         return [(value, str(label)) for value, label in Rating.choices]
+    if spec.kind == FieldKind.CHOICE:
+        return [(value, _(label)) for value, label in spec.choices]
     if spec.name == "target_centre":
-        return [(str(u.pk), u.name) for u in _lower_centres(event)]
+        # 指派 counts down from the actor's own centre (cache["unit"]), 下派 from the event's.
+        above = cache.get("unit") if cache.get("action") == "direct" else event.centre
+        return [(str(u.pk), u.name) for u in _lower_centres(event, above)]
     if spec.kind in (FieldKind.UNIT, FieldKind.UNITS):
         if "departments" not in cache:
             cache["departments"] = [(str(u.pk), u.name) for u in _departments(event)]
@@ -93,8 +100,10 @@ def _input(spec: FieldSpec, required: bool, event: Event, cache: dict) -> Input:
 def action_form(spec: ActionSpec, event: Event, cache: dict) -> ActionForm | None:
     """The action's form on this event; None when a required choice has no option.
 
-    `cache` is shared by the forms of one event, so the departments are read once.
+    `cache` is shared by the forms of one event, so the departments are read once; its
+    "unit" is the user's unit (where 指派 counts down from).
     """
+    cache["action"] = spec.name
     inputs = [_input(f, True, event, cache) for f in spec.required_fields]
     if any(i.kind == FieldKind.UNIT and not i.choices for i in inputs):
         return None  # e.g. 下派 from a village centre: there is no one to send it to
@@ -109,7 +118,7 @@ def action_form(spec: ActionSpec, event: Event, cache: dict) -> ActionForm | Non
 
 
 def action_forms(event: Event, user) -> list[ActionForm]:
-    cache: dict = {}
+    cache: dict = {"unit": user.unit}
     forms = (action_form(spec, event, cache) for spec in available_actions(event, user))
     return [form for form in forms if form is not None]
 

@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from wangge.errors import DomainError
 from wangge.events.clocks import light_at
 from wangge.events.display import mask_name, mask_phone
-from wangge.events.models import Attachment, Event, TrailEntry
-from wangge.events.queries import attach_clock_summary, event_for, is_emergency
+from wangge.events.models import Attachment, CardLevel, Event, TrailEntry
+from wangge.events.queries import attach_clock_summary, event_for, is_emergency, latest_command
 from wangge.events.workflow import ACTIONS
 from wangge.web.actions import action_forms, submit
 
-# Trail actions written outside the state table (supervision, leaders' instructions).
-EXTRA_LABELS = {"supervise": "督办", "instruct": "领导批示"}
+# Trail actions written outside the state table (leaders' instructions).
+EXTRA_LABELS = {"instruct": "领导批示"}
 
 
 def load(request: HttpRequest, event_id: int) -> Event:
@@ -39,17 +39,41 @@ def _trail(event: Event) -> list[dict]:
         photos.setdefault(item.trail_entry_id, []).append(item)
     timeline = []
     for entry in entries.order_by("sequence"):
-        spec = ACTIONS.get(entry.action)
         actor = entry.actor
         timeline.append(
             {
                 "entry": entry,
-                "label": _(spec.label) if spec else _(EXTRA_LABELS.get(entry.action, entry.action)),
+                "label": _label(entry),
                 "actor": (actor.display_name or actor.username) if actor else "",
                 "photos": photos.get(entry.pk, []),
             }
         )
     return timeline
+
+
+def _label(entry: TrailEntry) -> str:
+    """The action's name; a manual supervision says its level (the sweep's comment does)."""
+    spec = ACTIONS.get(entry.action)
+    label = _(spec.label) if spec else _(EXTRA_LABELS.get(entry.action, entry.action))
+    manual = entry.action == "supervise" and entry.payload.get("manual")
+    level = entry.payload.get("level") if manual else None
+    if level in CardLevel.values:
+        label = f"{label} · {CardLevel(level).label}"
+    return label
+
+
+def _command(event: Event) -> dict | None:
+    """Who took the event over or directed it here, and why (shown in the page header)."""
+    entry = latest_command(event)
+    if entry is None:
+        return None
+    return {
+        "action": entry.action,
+        "unit": entry.actor_unit.name if entry.actor_unit else "",
+        "actor": (entry.actor.display_name or entry.actor.username) if entry.actor else "",
+        "comment": entry.comment,
+        "at": entry.created_at,
+    }
 
 
 def _clocks(event: Event, now) -> list[dict]:
@@ -82,6 +106,7 @@ def context(request: HttpRequest, event: Event, section: str) -> dict:
         "clocks": _clocks(event, now),
         "parts": event.parts.select_related("department").order_by("role", "id"),
         "timeline": _trail(event),
+        "command": _command(event),
         "forms": action_forms(event, request.user),
         "act_route": f"web:{section}_act",
         "tile_url": settings.WANGGE_TILE_URL,

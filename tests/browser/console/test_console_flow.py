@@ -124,7 +124,7 @@ def test_township_operator_sees_nothing_from_the_other_township(browsing, cast, 
     own = report(title="一号镇的事件")
     other = report(point=VILLAGE_2_POINT, title="二号镇的事件")
     page = browsing.page(cast["township_1_operator"])
-    page.goto("/console/")
+    page.goto("/console/?state=live")
     expect(page.locator("table.queue")).to_contain_text("一号镇的事件")
     expect(page.locator("table.queue")).not_to_contain_text("二号镇的事件")
     page.goto("/console/map/")
@@ -143,7 +143,7 @@ def test_a_script_in_a_report_is_shown_as_text_everywhere(browsing, cast, report
     dialogs = []
     operator = browsing.page(cast["county_operator"])
     operator.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    operator.goto("/console/")
+    operator.goto("/console/?state=live")
     expect(operator.locator("table.queue").get_by_text(XSS).first).to_be_visible()
     operator.goto(f"/console/events/{reported.pk}/")
     expect(operator.locator("h1.event-title")).to_have_text(XSS)
@@ -180,7 +180,7 @@ def test_console_board_and_map_screenshots(browsing, cast, report, dispatched):
     expect(page.locator("#console-map")).to_have_attribute("data-total", str(Event.objects.count()))
     screenshot(page, "map-desktop")
     phone = browsing.page(cast["county_operator"], viewport=PHONE)
-    phone.goto("/console/")
+    phone.goto("/console/?state=live")
     expect(phone.locator("table.queue")).to_contain_text("二号镇事件")
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(phone, "console-phone")

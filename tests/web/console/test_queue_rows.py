@@ -20,7 +20,7 @@ def test_a_queue_row_shows_the_event_and_its_running_deadline(cast, client, repo
     late = report(title="昨天上报", now=timezone.now() - timedelta(days=10))
     run_sweep(timezone.now())
     client.force_login(cast["county_operator"])
-    row = _row(client.get("/console/queue/").content.decode(), late.pk)
+    row = _row(client.get("/console/queue/?state=live").content.decode(), late.pk)
     due = timezone.localtime(Clock.objects.get(event=late).due_at)
     href = f'<a href="/console/events/{late.pk}/">'
     assert f"{href}{late.tracking_code}</a>" in row and f"{href}昨天上报</a>" in row
@@ -39,13 +39,13 @@ def test_an_event_without_a_running_clock_shows_a_dash(cast, client, report):
     perform(event.pk, "accept", cast["village_1_operator"])
     Clock.objects.filter(event=event).update(stopped_at=timezone.now())
     client.force_login(cast["county_operator"])
-    row = _row(client.get("/console/").content.decode(), event.pk)
+    row = _row(client.get("/console/?state=live").content.decode(), event.pk)
     assert row.rstrip().endswith('<td><span class="hint">—</span></td>')
 
 
 def test_an_empty_queue_says_so(cast, client):
     client.force_login(cast["county_operator"])
-    assert "没有符合条件的事件。" in client.get("/console/queue/").content.decode()
+    assert "没有符合条件的事件。" in client.get("/console/queue/?state=live").content.decode()
 
 
 def test_the_department_queue_and_event_page_show_the_same_deadline_cell(cast, client, dispatched):

@@ -6,9 +6,17 @@ from django.http import QueryDict
 
 from wangge.events.choices import Priority, State
 from wangge.events.models import CardLevel
-from wangge.events.queries import LIVE_STATES, MAX_QUERY_TEXT, QueueFilters
+from wangge.events.queries import (
+    LIVE_STATES,
+    MAX_QUERY_TEXT,
+    SUPERVISED,
+    WORK_KIND_VALUES,
+    QueueFilters,
+)
 
-# Tabs of the queue: (value of the `state` parameter, the states it shows).
+# Tabs of the queue (the `state` parameter): my work (the default), the live states of the
+# whole scope, one state, or everything.
+MINE_TAB = "mine"
 LIVE_TAB = "live"
 ALL_TAB = "all"
 
@@ -18,9 +26,9 @@ class BadFilter(ValueError):
 
 
 def _states(raw: str) -> list[str]:
-    if raw in ("", LIVE_TAB):
+    if raw == LIVE_TAB:
         return list(LIVE_STATES)
-    if raw == ALL_TAB:
+    if raw in (ALL_TAB, MINE_TAB):  # my work chooses its own states
         return []
     if raw not in State.values:
         raise BadFilter("state")
@@ -46,7 +54,7 @@ def _positive(raw: str, name: str) -> int | None:
 
 def parse(params: QueryDict) -> tuple[str, QueueFilters]:
     """(the selected tab, the filters) from the query string."""
-    tab = params.get("state", LIVE_TAB) or LIVE_TAB
+    tab = params.get("state", MINE_TAB) or MINE_TAB
     priority = [p for p in params.getlist("priority") if p]
     if any(p not in Priority.values for p in priority):
         raise BadFilter("priority")
@@ -67,6 +75,14 @@ def parse(params: QueryDict) -> tuple[str, QueueFilters]:
         created_to=_date(params.get("to", ""), "to"),
     )
     return tab, filters
+
+
+def work_kind(params: QueryDict) -> str:
+    """The kind of my work shown (`work`): one of the queries' kinds, or "" for all."""
+    kind = params.get("work", "")
+    if kind and kind not in (*WORK_KIND_VALUES, SUPERVISED):
+        raise BadFilter("work")
+    return kind
 
 
 def page_number(params: QueryDict) -> int:

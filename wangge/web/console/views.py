@@ -16,14 +16,26 @@ from wangge.events.choices import Priority, State
 from wangge.events.models import CardLevel, Category
 from wangge.events.queries import (
     LIVE_STATES,
+    SUPERVISED,
+    WORK_KINDS,
     latest_trail_id,
     live_counts,
+    my_work_counts,
+    my_work_page,
     queue_page,
     visible_trail,
 )
 from wangge.supervision.board import board
 from wangge.web import eventpage
-from wangge.web.console.filters import ALL_TAB, LIVE_TAB, BadFilter, page_number, parse
+from wangge.web.console.filters import (
+    ALL_TAB,
+    LIVE_TAB,
+    MINE_TAB,
+    BadFilter,
+    page_number,
+    parse,
+    work_kind,
+)
 from wangge.web.live import sse_response
 from wangge.web.pages import staff_page
 
@@ -31,8 +43,10 @@ PAGE_SIZE = 30
 EVENT_TEMPLATE = "web/console/event.html"
 
 
-def _tabs(counts: dict[str, int]) -> list[dict]:
-    tabs = [{"value": LIVE_TAB, "label": _("在办"), "count": sum(counts[s] for s in LIVE_STATES)}]
+def _tabs(counts: dict[str, int], work: dict[str, int]) -> list[dict]:
+    tabs = [{"value": MINE_TAB, "label": _("我的待办"), "count": work["total"]}]
+    live = sum(counts[s] for s in LIVE_STATES)
+    tabs += [{"value": LIVE_TAB, "label": _("在办"), "count": live}]
     tabs += [{"value": s.value, "label": s.label, "count": counts[s.value]} for s in LIVE_STATES]
     tabs += [
         {"value": State.CLOSED.value, "label": State.CLOSED.label, "count": None},
@@ -41,12 +55,27 @@ def _tabs(counts: dict[str, int]) -> list[dict]:
     return tabs
 
 
+def _kinds(work: dict[str, int]) -> list[dict]:
+    """The chips of my work: all of it, each kind, and 督办中 across the kinds."""
+    chips = [{"value": "", "label": _("全部待办"), "count": work["total"]}]
+    chips += [{"value": k.value, "label": k.label, "count": work[k.value]} for k in WORK_KINDS]
+    chips += [{"value": SUPERVISED, "label": _("督办中"), "count": work[SUPERVISED]}]
+    return chips
+
+
 def _queue(request: HttpRequest) -> dict:
+    """My work (the default tab) or the whole scope, with the counts of both."""
     tab, filters = parse(request.GET)
+    kind = work_kind(request.GET) if tab == MINE_TAB else ""
     number = page_number(request.GET)
     now = timezone.now()
-    rows = queue_page(request.user, filters, now, (number - 1) * PAGE_SIZE, PAGE_SIZE + 1)
+    window = ((number - 1) * PAGE_SIZE, PAGE_SIZE + 1)
+    if tab == MINE_TAB:
+        rows = my_work_page(request.user, kind, filters, now, *window)
+    else:
+        rows = queue_page(request.user, filters, now, *window)
     counts = live_counts(request.user, now)
+    work = my_work_counts(request.user)
     params = request.GET.copy()
     params["page"] = number + 1
     return {
@@ -56,7 +85,9 @@ def _queue(request: HttpRequest) -> dict:
         "next_query": params.urlencode() if len(rows) > PAGE_SIZE else "",
         "page": number,
         "counts": counts,
-        "tabs": _tabs(counts),
+        "tabs": _tabs(counts, work),
+        "work": kind,
+        "kinds": _kinds(work) if tab == MINE_TAB else [],
     }
 
 

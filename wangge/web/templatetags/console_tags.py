@@ -56,10 +56,11 @@ DEADLINE = (
 )
 NO_DEADLINE = mark_safe('<span class="hint">—</span>')  # noqa: S308 - a constant
 CARD = ' <span class="cardtag card-{level}">{label}</span>'
+TAKEN = ' <span class="badge taken-over">{label}</span>'
 ROW = """
     <tr class="row priority-{priority}" data-event="{pk}">
       <td><a href="{href}">{code}</a></td>
-      <td class="title"><a href="{href}">{title}</a></td>
+      <td class="title"><a href="{href}">{title}</a>{taken}</td>
       <td>{category}</td>
       <td><span class="badge priority-{priority}">{priority_label}</span></td>
       <td><span class="badge state-{state}">{state_label}</span></td>
@@ -111,6 +112,9 @@ def queue_rows(events) -> SafeString:
             href=reverse("web:console_event", args=[e.pk]),
             code=e.tracking_code,
             title=e.title,
+            taken=format_html(TAKEN, label=gettext("已提级"))
+            if getattr(e, "taken_over", False)
+            else "",
             category=_name(e.category),
             priority_label=priority_label(e.priority),
             state=e.state,
