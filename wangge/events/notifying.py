@@ -173,9 +173,6 @@ NOTIFICATIONS: dict[str, Notification] = {
     "supervise": Notification(holder, "supervised", "the holder (lead department or centre)"),
 }
 
-# Actions being added to the state table in parallel; the merge removes this list.
-PENDING_ACTIONS = ("take_over", "direct", "urge", "supervise")
-
 
 def params(event: Event, actor: User | None, note: str = "") -> dict:
     """The sentence's parameters: plain values, so the row renders in any language."""
