@@ -197,7 +197,7 @@ def test_countdowns_read_as_people_say_them(browsing, cast, report, dispatched):
     dispatched(title="刚派遣的事件")
     run_sweep(timezone.now())
     page = browsing.page(cast["county_operator"])
-    page.goto("/console/")
+    page.goto("/console/?state=live")
     countdowns = page.locator("time.countdown")
     expect(countdowns.first).to_have_text(NATURAL_DURATION)
     texts = countdowns.all_inner_texts()
