@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import PHONE, screenshot
 from wangge.events.models import CardLevel, Clock
 from wangge.events.services import perform
-from wangge.supervision.instructions import issue_instruction
+from wangge.supervision.instructions import issue_instruction, reply_to_instruction
 
 DESKTOP = {"width": 1366, "height": 900}
 
@@ -21,11 +21,17 @@ def _no_horizontal_scroll(page: Page) -> None:
 
 
 def _waiting_work(cast, report, dispatched):
-    """A shelve request, a red and a yellow card, and an instruction overdue for a reply."""
+    """A closed event (for the rates), a shelve request, a red and a yellow card, and an
+    instruction overdue for a reply."""
     operator = cast["village_1_operator"]
     shelve = report(title="历史遗留：村道积水")
     perform(shelve.pk, "accept", operator)
     perform(shelve.pk, "request_shelve", operator, explanation="需列入明年改造计划")
+    closed = dispatched(title="小区门口垃圾堆放")
+    handler = cast["department_handler"]
+    perform(closed.pk, "sign", handler)
+    perform(closed.pk, "submit_result", handler, result="已清运")
+    perform(closed.pk, "check_pass", operator)
     red = dispatched(title="主街占道经营屡禁不止")
     yellow = dispatched(title="夜市噪音扰民")
     for event, level in ((red, CardLevel.RED), (yellow, CardLevel.YELLOW)):
@@ -35,13 +41,13 @@ def _waiting_work(cast, report, dispatched):
     )
     late.reply_due_at = timezone.now() - timedelta(hours=2)
     late.save(update_fields=["reply_due_at"])
-    return red
+    return red, shelve
 
 
 def test_leader_instructs_the_department_replies_the_leader_sees_it(
     browsing, cast, report, dispatched
 ):
-    red = _waiting_work(cast, report, dispatched)
+    red, _ = _waiting_work(cast, report, dispatched)
     page = browsing.page(cast["leader"], viewport=DESKTOP)
     page.goto("/leader/")
     expect(page.locator("#approvals")).to_contain_text("历史遗留：村道积水")
@@ -75,15 +81,26 @@ def test_leader_instructs_the_department_replies_the_leader_sees_it(
 
 
 def test_the_leader_pages_fit_a_phone(browsing, cast, report, dispatched):
-    red = _waiting_work(cast, report, dispatched)
+    _, shelve = _waiting_work(cast, report, dispatched)
+    asked = issue_instruction(
+        cast["leader"],
+        shelve,
+        "挂账前请说明群众诉求",
+        timezone.now(),
+        timezone.now() + timedelta(days=2),
+    )
+    reply_to_instruction(
+        cast["village_1_operator"], asked.pk, "已与村民沟通，同意挂账", timezone.now()
+    )
     page = browsing.page(cast["leader"], viewport=PHONE)
     page.goto("/leader/")
     expect(page.locator("#cards")).to_contain_text("主街占道经营屡禁不止")
     _no_horizontal_scroll(page)
     screenshot(page, "leader-home-phone")
-    page.goto(f"/leader/events/{red.pk}/")
-    expect(page.locator("#instructions")).to_be_visible()
+    page.locator("#approvals").get_by_role("link", name="历史遗留：村道积水").click()
+    expect(page.locator("#actions summary", has_text="驳回挂账")).to_be_visible()
     _no_horizontal_scroll(page)
+    page.evaluate("document.getElementById('actions').scrollIntoView()")
     screenshot(page, "leader-event-phone")
     page.locator("#instructions summary", has_text="作出批示").click()
     _no_horizontal_scroll(page)
