@@ -85,6 +85,12 @@ def _addressed(user, instruction: Instruction) -> bool:
     )
 
 
+def is_overdue(instruction: Instruction, now: datetime) -> bool:
+    """Unanswered after its reply deadline: the pages mark it red."""
+    due = instruction.reply_due_at
+    return instruction.replied_at is None and due is not None and due < now
+
+
 def may_reply(user, instruction: Instruction) -> bool:
     """What the pages ask before offering the reply form."""
     return instruction.replied_at is None and _addressed(user, instruction)

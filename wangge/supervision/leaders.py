@@ -12,6 +12,7 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from wangge.accounts.scope import restrict
 from wangge.events.models import CardLevel, Clock, Event
 from wangge.events.workflow import ACTIONS, Holder
+from wangge.supervision.instructions import is_overdue
 from wangge.supervision.models import Instruction
 
 LIMIT = 50
@@ -64,6 +65,5 @@ def instructions_awaiting(user, now: datetime, limit: int = LIMIT) -> list[Instr
     rows = awaiting_reply(user).select_related("event", "addressed_unit", "leader")
     found = list(rows.order_by(F("reply_due_at").asc(nulls_last=True), "created_at", "id")[:limit])
     for instruction in found:
-        due = instruction.reply_due_at
-        instruction.overdue = due is not None and due < now
+        instruction.overdue = is_overdue(instruction, now)
     return found

@@ -22,7 +22,7 @@ from wangge.events.display import mask_name, mask_phone
 from wangge.events.models import Attachment, Event, TrailEntry
 from wangge.events.queries import attach_clock_summary, event_for, is_emergency
 from wangge.events.workflow import ACTIONS
-from wangge.supervision.instructions import may_reply, reply_to_instruction
+from wangge.supervision.instructions import is_overdue, may_reply, reply_to_instruction
 from wangge.supervision.models import Instruction
 from wangge.web.actions import action_forms, submit
 
@@ -77,9 +77,7 @@ def _instructions(event: Event, user, section: str, now) -> list[dict]:
     return [
         {
             "instruction": item,
-            "overdue": item.replied_at is None
-            and item.reply_due_at is not None
-            and item.reply_due_at < now,
+            "overdue": is_overdue(item, now),
             "can_reply": replies and may_reply(user, item),
         }
         for item in rows
@@ -150,7 +148,7 @@ def reply(request: HttpRequest, event_id: int, instruction_id: int, section: str
         )
     except DomainError as error:
         page = context(request, event, section)
-        page.update(error=error.message, reply_error=instruction_id)
+        page["error"] = error.message
         return render(request, template, page, status=error.status)
     messages.success(request, _("已回复批示。"))
     return redirect(reverse(f"web:{section}_event", args=[event.pk]) + "#instructions")
