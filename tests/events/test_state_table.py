@@ -48,6 +48,7 @@ FIELDS = {
     "resume": {},
     "request_shelve": {"explanation": "历史遗留问题，暂不具备解决条件"},
     "approve_shelve": {},
+    "deny_shelve": {"reason": "仍具备解决条件"},
     "unshelve": {},
     "answer": {"answer": "请携带身份证到便民服务中心办理"},
     "take_over": {"reason": "涉及多个乡镇，县级统筹"},
@@ -77,6 +78,7 @@ RULE_RESULTS = {
     "deny_extension": State.HANDLING,
     "resume": State.ACCEPTED,
     "request_shelve": State.ACCEPTED,
+    "deny_shelve": State.ACCEPTED,
     "unshelve": State.ACCEPTED,
 }
 
@@ -85,6 +87,7 @@ PRECONDITIONS = {
     "approve_extension": {"pending_extension_days": 3},
     "deny_extension": {"pending_extension_days": 3},
     "approve_shelve": {"shelve_requested": True},
+    "deny_shelve": {"shelve_requested": True},
     "reopen": {"rating": Rating.UNSATISFIED},
 }
 

@@ -15,7 +15,7 @@ def test_front_door_sends_staff_to_their_first_section(cast, client):
         "county_operator": "/console/",
         "department_handler": "/department/",
         "grid_worker_1": "/field/",
-        "leader": "/screen/",
+        "leader": "/leader/",
         "citizen": "/public/report/",
     }
     for username, target in expectations.items():

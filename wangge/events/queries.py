@@ -352,6 +352,7 @@ def _hidden_by_guard(spec: ActionSpec, event: Event, user, parts: list[EventPart
         "deny_extension": not pending,
         "request_shelve": event.shelve_requested,
         "approve_shelve": not event.shelve_requested,
+        "deny_shelve": not event.shelve_requested,
         "answer": not event.category.direct_answer,
         "evaluate": bool(event.rating),
         "reopen": event.reopen_count > 0 or event.rating in ("", None),

@@ -445,6 +445,14 @@ def approve_shelve(ctx: Context) -> None:
     pause_clocks(ctx.event, ctx.now)
 
 
+@transition("deny_shelve")
+def deny_shelve(ctx: Context) -> None:
+    """Refused: the request is cleared so the centre or department may ask again later."""
+    if not ctx.event.shelve_requested:
+        raise Conflict("no_pending_shelve", "没有待审批的挂账申请。")
+    ctx.changes["shelve_requested"] = False
+
+
 @transition("unshelve")
 def unshelve(ctx: Context) -> None:
     _restore(ctx)

@@ -471,6 +471,18 @@ _SPECS = [
         note="comment",
     ),
     ActionSpec(
+        "deny_shelve",
+        "驳回挂账",
+        SHELVABLE,
+        None,
+        (Holder.LEADER,),
+        required_fields=(REASON,),
+        to_rule="unchanged; the request is withdrawn and the work goes on",
+        guards=("a shelve request is pending",),
+        note="reason",
+        danger=True,
+    ),
+    ActionSpec(
         "unshelve",
         "解除挂账",
         (State.SHELVED,),

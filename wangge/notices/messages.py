@@ -71,6 +71,9 @@ MESSAGES: dict[str, Message] = {
     "instructed": Message(
         _noop("领导批示：%(title)s"), _noop("%(actor)s对事件 %(code)s 作出批示：%(note)s")
     ),
+    "instruction_replied": Message(
+        _noop("批示已回复：%(title)s"), _noop("%(actor)s回复了您对事件 %(code)s 的批示：%(note)s")
+    ),
     "warning": Message(
         _noop("时限预警：%(title)s"),
         _noop("事件 %(code)s 的%(step)s环节将于%(due)s到期，请抓紧办理。"),

@@ -50,7 +50,7 @@ class SupervisionCardAdmin(admin.ModelAdmin):
 
 @admin.register(Instruction)
 class InstructionAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "event", "leader"]
+    list_display = ["created_at", "event", "leader", "addressed_unit", "reply_due_at", "replied_at"]
     search_fields = ["event__tracking_code", "leader__username"]
     list_select_related = ["event", "leader"]
     raw_id_fields = ["event", "leader"]

@@ -40,7 +40,11 @@ class SupervisionCard(models.Model):
 
 
 class Instruction(models.Model):
-    """A leader's written instruction on an event (领导批示)."""
+    """A leader's written instruction on an event (领导批示), addressed to the unit holding
+    the event when it was written, which replies once by `reply_due_at`.
+
+    Instructions written before replies existed have no addressed unit and no deadline.
+    """
 
     event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="instructions")
     leader = models.ForeignKey(
@@ -48,11 +52,38 @@ class Instruction(models.Model):
     )
     text = models.TextField(_("批示内容"))
     created_at = models.DateTimeField(_("批示时间"))
+    addressed_unit = models.ForeignKey(
+        "accounts.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="instructions",
+        verbose_name=_("承办单位"),
+    )
+    reply_due_at = models.DateTimeField(_("回复期限"), null=True, blank=True)
+    reply = models.TextField(_("回复内容"), blank=True)
+    replied_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+    replied_by = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="instruction_replies",
+        verbose_name=_("回复人"),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("领导批示")
         verbose_name_plural = _("领导批示")
+        # The leader's home lists the instructions of a scope still awaiting a reply.
+        indexes = [
+            models.Index(
+                fields=["reply_due_at"],
+                condition=models.Q(replied_at__isnull=True),
+                name="instruction_awaiting_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.leader_id} {self.created_at:%Y-%m-%d}"

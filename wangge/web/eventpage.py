@@ -1,8 +1,11 @@
-"""The event page shared by the console and the department workspace: detail and actions.
+"""The event page shared by the console, the department workspace and the leader's
+workspace: detail, actions and leaders' instructions.
 
-Both sections show the same detail (map, photos, clocks, parts, trail as a timeline) and
-the forms of the actions open to the user now; they differ only in their URLs and rules.
-An event outside the user's scope is a 404, as in the API.
+Every section shows the same detail (map, photos, clocks, parts, trail as a timeline),
+the forms of the actions open to the user now and the instructions with their replies;
+they differ only in their URLs and rules. The addressed unit's staff reply from the
+console or the department workspace. An event outside the user's scope is a 404, as in
+the API.
 """
 
 from django.conf import settings
@@ -19,10 +22,14 @@ from wangge.events.display import mask_name, mask_phone
 from wangge.events.models import Attachment, CardLevel, Event, TrailEntry
 from wangge.events.queries import attach_clock_summary, event_for, is_emergency, latest_command
 from wangge.events.workflow import ACTIONS
+from wangge.supervision.instructions import is_overdue, may_reply, reply_to_instruction
+from wangge.supervision.models import Instruction
 from wangge.web.actions import action_forms, submit
 
-# Trail actions written outside the state table (leaders' instructions).
-EXTRA_LABELS = {"instruct": "领导批示"}
+# Trail actions written outside the state table (leaders' instructions and their replies).
+EXTRA_LABELS = {"instruct": "领导批示", "instruct_reply": "批示回复"}
+# Sections with a reply route (`web:<section>_reply`): where the units that hold events work.
+REPLY_SECTIONS = ("console", "department")
 
 
 def load(request: HttpRequest, event_id: int) -> Event:
@@ -86,6 +93,21 @@ def _clocks(event: Event, now) -> list[dict]:
     return rows
 
 
+def _instructions(event: Event, user, section: str, now) -> list[dict]:
+    rows = Instruction.objects.filter(event=event).select_related(
+        "leader", "addressed_unit", "replied_by"
+    )
+    replies = section in REPLY_SECTIONS
+    return [
+        {
+            "instruction": item,
+            "overdue": is_overdue(item, now),
+            "can_reply": replies and may_reply(user, item),
+        }
+        for item in rows
+    ]
+
+
 def _contact(event: Event) -> tuple[str, str]:
     if event.is_anonymous:
         return "", ""
@@ -93,7 +115,8 @@ def _contact(event: Event) -> tuple[str, str]:
 
 
 def context(request: HttpRequest, event: Event, section: str) -> dict:
-    """`section` is "console" or "department": the URL names the page links and posts to."""
+    """`section` is "console", "department" or "leader": the URL names the page links and
+    posts to."""
     now = timezone.now()
     attach_clock_summary([event], now)
     name, phone = _contact(event)
@@ -108,7 +131,9 @@ def context(request: HttpRequest, event: Event, section: str) -> dict:
         "timeline": _trail(event),
         "command": _command(event),
         "forms": action_forms(event, request.user),
+        "instructions": _instructions(event, request.user, section, now),
         "act_route": f"web:{section}_act",
+        "reply_route": f"web:{section}_reply",
         "tile_url": settings.WANGGE_TILE_URL,
         "tile_attribution": settings.WANGGE_TILE_ATTRIBUTION,
         "section": section,
@@ -134,3 +159,21 @@ def act(request: HttpRequest, event_id: int, action: str, section: str, template
         return render(request, template, page, status=error.status)
     messages.success(request, _("已%(action)s。") % {"action": _(spec.label)})
     return redirect(reverse(f"web:{section}_event", args=[event.pk]))
+
+
+def reply(request: HttpRequest, event_id: int, instruction_id: int, section: str, template: str):
+    """POST the addressed unit's reply to an instruction on this event; a refusal shows
+    the page with why and keeps the service's status, as `act` does."""
+    event = load(request, event_id)
+    if not Instruction.objects.filter(pk=instruction_id, event=event).exists():
+        raise Http404(_("批示不存在。"))
+    try:
+        reply_to_instruction(
+            request.user, instruction_id, request.POST.get("text", ""), timezone.now()
+        )
+    except DomainError as error:
+        page = context(request, event, section)
+        page["error"] = error.message
+        return render(request, template, page, status=error.status)
+    messages.success(request, _("已回复批示。"))
+    return redirect(reverse(f"web:{section}_event", args=[event.pk]) + "#instructions")

@@ -21,7 +21,8 @@ class Section:
 
 # Order matters: a user's home is the first section their roles open.
 SECTIONS = (
-    Section("web:console", _("指挥台"), (Role.OPERATOR,)),
+    Section("web:leader", _("领导工作台"), (Role.LEADER,)),
+    Section("web:console", _("指挥台"), (Role.OPERATOR, Role.LEADER)),
     Section("web:department", _("部门工作台"), (Role.DEPARTMENT_HANDLER,)),
     Section("web:field", _("网格员"), (Role.GRID_WORKER,)),
     Section("web:screen", _("大屏"), (Role.LEADER, Role.OPERATOR)),

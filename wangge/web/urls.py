@@ -26,6 +26,7 @@ urlpatterns = [
     path("logout/", public_page(auth_views.LogoutView.as_view()), name="logout"),
     path("console/", include("wangge.web.console.urls")),
     path("department/", include("wangge.web.department.urls")),
+    path("leader/", include("wangge.web.leader.urls")),
     path("field/", include("wangge.web.field.urls")),
     path("public/", include("wangge.web.public.urls")),
     path("screen/", include("wangge.web.screen.urls")),

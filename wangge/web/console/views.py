@@ -1,12 +1,13 @@
 """The 指挥台 section: queue, event detail and actions, supervision board, map, live channel.
 
 Views are thin: queries come from wangge.events.queries and wangge.supervision.board,
-writes go through wangge.events.services.perform (wangge/web/actions.py).
+writes go through wangge.events.services.perform (wangge/web/actions.py). Leaders read
+these pages too; an event opens on the leader's event page, where their actions are.
 """
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -40,6 +41,8 @@ from wangge.web.live import sse_response
 from wangge.web.pages import staff_page
 
 PAGE_SIZE = 30
+# Leaders read the queue, board and map of their scope; only operators act here.
+READERS = (Role.OPERATOR, Role.LEADER)
 EVENT_TEMPLATE = "web/console/event.html"
 
 
@@ -95,7 +98,7 @@ def _bad_filter(error: BadFilter) -> HttpResponse:
     return HttpResponseBadRequest(_("筛选条件无效：%(field)s") % {"field": error})
 
 
-@staff_page(Role.OPERATOR)
+@staff_page(*READERS)
 def index(request: HttpRequest) -> HttpResponse:
     try:
         queue = _queue(request)
@@ -114,7 +117,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_page(Role.OPERATOR)
+@staff_page(*READERS)
 def queue(request: HttpRequest) -> HttpResponse:
     """The queue table and the tab counts (out of band), for htmx and the live channel."""
     try:
@@ -124,8 +127,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "web/console/_queue.html", {**context, "oob": True})
 
 
-@staff_page(Role.OPERATOR)
+@staff_page(*READERS)
 def event(request: HttpRequest, event_id: int) -> HttpResponse:
+    """A leader who is not also an operator has the leader's event page, with their actions."""
+    user = request.user
+    if user.has_role(Role.LEADER) and not (user.is_superuser or user.has_role(Role.OPERATOR)):
+        return redirect("web:leader_event", event_id=event_id)
     found = eventpage.load(request, event_id)
     context = eventpage.context(request, found, "console")
     return render(request, EVENT_TEMPLATE, {**context, "cursor": latest_trail_id()})
@@ -137,22 +144,28 @@ def act(request: HttpRequest, event_id: int, action: str) -> HttpResponse:
     return eventpage.act(request, event_id, action, "console", EVENT_TEMPLATE)
 
 
+@staff_page(Role.OPERATOR)
+@require_POST
+def reply(request: HttpRequest, event_id: int, instruction_id: int) -> HttpResponse:
+    return eventpage.reply(request, event_id, instruction_id, "console", EVENT_TEMPLATE)
+
+
 def _board_context(request: HttpRequest) -> dict:
     return {"columns": board(request.user, timezone.now()), "now": timezone.now()}
 
 
-@staff_page(Role.OPERATOR)
+@staff_page(*READERS)
 def board_page(request: HttpRequest) -> HttpResponse:
     context = {**_board_context(request), "cursor": latest_trail_id()}
     return render(request, "web/console/board.html", context)
 
 
-@staff_page(Role.OPERATOR)
+@staff_page(*READERS)
 def board_columns(request: HttpRequest) -> HttpResponse:
     return render(request, "web/console/_board.html", _board_context(request))
 
 
-@staff_page(Role.OPERATOR)
+@staff_page(*READERS)
 def map_page(request: HttpRequest) -> HttpResponse:
     context = {
         "cursor": latest_trail_id(),
@@ -163,7 +176,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
     return render(request, "web/console/map.html", context)
 
 
-@staff_page(Role.OPERATOR)
+@staff_page(*READERS)
 def live(request: HttpRequest) -> HttpResponse:
     """Server-sent events: every report and action on events in the operator's scope."""
     user = request.user

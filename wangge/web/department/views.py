@@ -46,6 +46,12 @@ def act(request: HttpRequest, event_id: int, action: str) -> HttpResponse:
 
 
 @staff_page(Role.DEPARTMENT_HANDLER)
+@require_POST
+def reply(request: HttpRequest, event_id: int, instruction_id: int) -> HttpResponse:
+    return eventpage.reply(request, event_id, instruction_id, "department", EVENT_TEMPLATE)
+
+
+@staff_page(Role.DEPARTMENT_HANDLER)
 def live(request: HttpRequest) -> HttpResponse:
     """Server-sent events about the events in which the handler's unit has a part."""
     user = request.user
