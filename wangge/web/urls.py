@@ -30,4 +30,5 @@ urlpatterns = [
     path("public/", include("wangge.web.public.urls")),
     path("screen/", include("wangge.web.screen.urls")),
     path("base/", include("wangge.web.basedata.urls")),
+    path("stats/", include("wangge.web.stats.urls")),
 ]
