@@ -32,6 +32,7 @@ STATS_ROLES = (Role.OPERATOR, Role.LEADER, Role.SYSTEM_ADMIN)  # as /api/ranking
 PAGE_SIZE = 50
 MAX_PAGE = 10_000
 RANKING_TOP = 10
+DEFAULT_FIGURE = "due"  # the list the page opens on without a figure: what was due
 RANKING_SECONDS = 300  # rankings move slowly; the screen keeps them as long
 
 RATE_LABELS = {
@@ -258,7 +259,7 @@ def _event_url(request: HttpRequest):
 @staff_page(*STATS_ROLES)
 def events(request: HttpRequest) -> HttpResponse:
     """The events behind one figure, newest report first, PAGE_SIZE a page."""
-    figure = request.GET.get("figure", "")
+    figure = request.GET.get("figure") or DEFAULT_FIGURE
     try:
         asked = parse(request.user, request.GET)
         number = _page(request)
