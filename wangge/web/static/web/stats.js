@@ -20,6 +20,7 @@
   const trend = JSON.parse(data.textContent);
   const chart = window.echarts.init(target);
   chart.setOption({
+    animation: false,
     tooltip: { trigger: "axis" },
     legend: { data: trend.labels },
     grid: { left: 40, right: 16, top: 36, bottom: 28 },
