@@ -27,8 +27,8 @@
     xAxis: { type: "category", data: trend.days },
     yAxis: { type: "value", minInterval: 1 },
     series: [
-      { name: trend.labels[0], type: "line", data: trend.received, smooth: true },
-      { name: trend.labels[1], type: "line", data: trend.closed, smooth: true },
+      { name: trend.labels[0], type: "line", data: trend.received },
+      { name: trend.labels[1], type: "line", data: trend.closed },
     ],
   });
   window.addEventListener("resize", function () { chart.resize(); });
