@@ -98,7 +98,9 @@ def test_bad_input_is_a_400_with_a_code(cast, query, code):
         assert response.context["code"] == code
 
 
-@pytest.mark.parametrize("query", ["figure=yellow_cards", "figure=score", "figure=due&page=0", "page=x"])
+@pytest.mark.parametrize(
+    "query", ["figure=yellow_cards", "figure=score", "figure=due&page=0", "page=x"]
+)
 def test_a_list_of_something_else_is_refused(cast, query):
     response = client_of(cast, "county_operator").get(f"/stats/events/?{query}")
     assert response.status_code == 400
