@@ -3,7 +3,8 @@ and the bytes the grid-worker app ships on its first load.
 
     .venv/bin/python benchmarks/bench_pages.py [--events 1000000] [--requests 30]
         [--console-url /console/] [--map-events-url '/api/map/events?bbox=...&zoom=10']
-        [--map-grids-url /api/map/grids] [--field-url /field/] [--keep | --reuse NAME]
+        [--map-grids-url /api/map/grids] [--field-url /field/] [--stats-url /stats/]
+        [--stats-list-url URL] [--todo-url URL] [--inbox-url URL] [--keep | --reuse NAME]
 
 Creates a scratch database `wangge_pages_<pid>` on WANGGE_BENCH_PG (default
 postgres://postgres@127.0.0.1:5432), builds the 绥中县 demo in it (`wangge demo`,
@@ -126,6 +127,20 @@ def measure(label: str, args, requests: int, cold_requests: int) -> list[tuple[s
             "screen snapshot, cold: everything rebuilt",
             time_get(leader, args.snapshot_url, cold_requests, before=cache.clear),
         ),
+        (
+            "statistics, rankings cached (county operator)",
+            time_get(operator, args.stats_url, requests),
+        ),
+        (
+            "statistics, cold: rankings rebuilt (county operator)",
+            time_get(operator, args.stats_url, cold_requests, before=cache.clear),
+        ),
+        (
+            "statistics: 按期结案数 list (county operator)",
+            time_get(operator, args.stats_list_url, requests),
+        ),
+        ("我的待办 (county operator)", time_get(operator, args.todo_url, requests)),
+        ("notices inbox (county operator)", time_get(operator, args.inbox_url, requests)),
     ]
     print(f"\n{label}")
     for name, row in rows:
@@ -475,6 +490,11 @@ def main() -> None:
     parser.add_argument("--screen-url", default="/screen/")
     parser.add_argument("--snapshot-url", default="/screen/snapshot")
     parser.add_argument("--field-url", default="/field/")
+    parser.add_argument("--stats-url", default="/stats/")
+    parser.add_argument("--stats-list-url", default="/stats/events/?figure=closed_on_time")
+    # Hooks for pages other helpers are building: "not measured" until they answer 200.
+    parser.add_argument("--todo-url", default="/console/todo/")
+    parser.add_argument("--inbox-url", default="/notices/")
     kept = parser.add_mutually_exclusive_group()
     kept.add_argument("--keep", action="store_true", help="keep the scratch database")
     kept.add_argument("--reuse", metavar="NAME", help="time again on a kept database")

@@ -7,6 +7,7 @@ cost lies in the database's indexes, never in Python work per event.
 """
 
 from dataclasses import asdict, dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -25,7 +26,6 @@ from wangge.assessment.counts import (
     REPORTS,
     closures,
     lapsed,
-    tallies,
 )
 from wangge.assessment.rollup import period_sums, rebuild, refresh
 from wangge.basedata.subrecords import MediationCounts, mediation_counts
@@ -287,58 +287,92 @@ def _between(field: str, start: datetime, end: datetime) -> Q:
     return Q(**{f"{field}__gte": start, f"{field}__lt": end})
 
 
-def _tally(
-    rows: QuerySet, selector: Selector, group: str | None, aggregates: dict[str, Any]
-) -> dict[Any, dict[str, int]]:
-    """The aggregates over `rows` for each of the selector's keys, grouped by `group`;
-    zeros for a key without rows. A single subject's are aggregated without grouping,
-    which is the definition the grouped figures are tested against."""
+@dataclass(frozen=True)
+class Source:
+    """The rows one group of counts reads, and what each of its counts counts among them.
+
+    The aggregates (`aggregates`) and the drill-down (`events`) are both derived from
+    this one description, so a list of events can never disagree with the figure it
+    explains (docs/METRICS.md, "The statistics page"). `event` is the rows' event id
+    column; counts named in `distinct` count distinct events, the others count rows.
+    """
+
+    rows: QuerySet
+    conditions: dict[str, Q]
+    group: str | None
+    event: str = "pk"
+    distinct: frozenset[str] = frozenset()
+
+    def aggregates(self) -> dict[str, Count]:
+        return {
+            name: Count(self.event if name in self.distinct else "pk", **self._options(name))
+            for name in self.conditions
+        }
+
+    def _options(self, name: str) -> dict[str, Any]:
+        condition = self.conditions[name]
+        options: dict[str, Any] = {"filter": condition} if condition else {}
+        if name in self.distinct:
+            options["distinct"] = True
+        return options
+
+    def events(self, name: str) -> QuerySet:
+        """The events counted by `name` (its rows, or the events of its rows)."""
+        matched = self.rows.filter(self.conditions[name])
+        if self.event == "pk":
+            return matched
+        return Event.objects.filter(pk__in=matched.values(self.event))
+
+
+def _tally(source: Source, selector: Selector) -> dict[Any, dict[str, int]]:
+    """The source's counts for each of the selector's keys; zeros for a key without rows.
+    A single subject's are aggregated without grouping, which is the definition the
+    grouped figures are tested against."""
+    aggregates = source.aggregates()
+    group = source.group
     if group is None or len(selector.keys) == 1:  # one subject: nothing to group
         (key,) = selector.keys
-        return {key: rows.aggregate(**aggregates)}
+        return {key: source.rows.aggregate(**aggregates)}
     # Annotations are renamed: some counts share a name with an Event field.
     named = {f"n_{name}": aggregate for name, aggregate in aggregates.items()}
-    found = {row[group]: row for row in rows.order_by().values(group).annotate(**named)}
+    found = {row[group]: row for row in source.rows.order_by().values(group).annotate(**named)}
     return {
         key: {name: found[key][f"n_{name}"] if key in found else 0 for name in aggregates}
         for key in selector.keys
     }
 
 
-def _flow_counts(selector: Selector, start: datetime, end: datetime) -> dict[Any, dict[str, int]]:
+def _flow_source(selector: Selector, start: datetime, end: datetime) -> Source:
     """Counts by report or acceptance time, and first-call resolution of hotline cases."""
     created = _between("created_at", start, end)
     accepted = _between("accepted_at", start, end)
-    first_call = created & FIRST_CALL_CLOSED & Q(closed_at__lt=end)
+    conditions = {name: created & condition for name, condition in REPORTS.items()}
+    conditions["accepted"] = accepted
+    conditions["hotline_first_call_resolved"] = created & FIRST_CALL_CLOSED & Q(closed_at__lt=end)
     rows = Event.objects.filter(selector.events()).filter(created | accepted)
-    aggregates = {
-        **tallies(REPORTS, created),
-        "accepted": Count("pk", filter=accepted),
-        "hotline_first_call_resolved": Count("pk", filter=first_call),
-    }
-    return _tally(rows, selector, selector.group(), aggregates)
+    return Source(rows, conditions, selector.group())
 
 
-def _closed_counts(
+def _closed_source(
     selector: Selector, start: datetime, end: datetime, disputes: list[int]
-) -> dict[Any, dict[str, int]]:
+) -> Source:
     """Events whose final closure falls in the period: ratings, rework, extension, lateness.
 
     Rework, extension and lateness are the event's fact columns (wangge/events/facts.py);
     a department's lateness counts only its own clocks, so it is read from the clocks.
     """
-    late = {}
+    conditions = closures(disputes)
     if not selector.is_department:
-        late["late_closed"] = Count("pk", filter=CLOSED_LATE)
+        conditions["late_closed"] = CLOSED_LATE
     rows = Event.objects.filter(selector.events()).filter(
         state=State.CLOSED, closed_at__gte=start, closed_at__lt=end
     )
-    return _tally(rows, selector, selector.group(), {**tallies(closures(disputes)), **late})
+    return Source(rows, conditions, selector.group())
 
 
-def _clock_counts(
+def _clock_source(
     selector: Selector, start: datetime, end: datetime, disputes: list[int]
-) -> dict[Any, dict[str, int]]:
+) -> Source:
     """Cases left open past a deadline in the period, cards, and a department's late closures.
 
     Only unmet clocks (still running, or stopped after their due time) are read: a
@@ -349,39 +383,42 @@ def _clock_counts(
         event__state=State.CLOSED, event__closed_at__gte=start, event__closed_at__lt=end
     )
     due_in_period = _between("due_at", start, end)
-    late = {}
+    conditions = {}
     read = due_in_period
     if selector.is_department:
-        late["late_closed"] = Count("event_id", distinct=True, filter=closed_in_period)
+        conditions["late_closed"] = closed_in_period
         read = closed_in_period | due_in_period
     open_at_end = Q(event__state__in=WORKING_STATES) | Q(
         event__state=State.CLOSED, event__closed_at__gte=end
     )
     left_open = lapsed(start, end) & open_at_end & Q(event__accepted_at__isnull=False)
-    dispute = Q(event__category_id__in=disputes)
+    conditions["left_open"] = left_open
+    conditions["left_open_submitted"] = left_open & Q(event__state=State.SUBMITTED)
+    conditions["dispute_left_open"] = left_open & Q(event__category_id__in=disputes)
+    conditions["yellow_cards"] = due_in_period & Q(card_level=CardLevel.YELLOW)
+    conditions["red_cards"] = due_in_period & Q(card_level=CardLevel.RED)
     rows = Clock.objects.filter(selector.clocks()).filter(unmet_clocks()).filter(read)
-    aggregates = {
-        **late,
-        "left_open": Count("event_id", distinct=True, filter=left_open),
-        "left_open_submitted": Count(
-            "event_id", distinct=True, filter=left_open & Q(event__state=State.SUBMITTED)
-        ),
-        "dispute_left_open": Count("event_id", distinct=True, filter=left_open & dispute),
-        "yellow_cards": Count("pk", filter=due_in_period & Q(card_level=CardLevel.YELLOW)),
-        "red_cards": Count("pk", filter=due_in_period & Q(card_level=CardLevel.RED)),
-    }
-    return _tally(rows, selector, selector.clock_group(), aggregates)
+    counted_by_event = frozenset(conditions) - {"yellow_cards", "red_cards"}
+    return Source(rows, conditions, selector.clock_group(), "event_id", counted_by_event)
 
 
-def _trail_counts(selector: Selector, start: datetime, end: datetime) -> dict[Any, dict[str, int]]:
+def _trail_source(selector: Selector, start: datetime, end: datetime) -> Source:
     """Events with a dispatch, return or shelving in the period."""
     in_period = _between("created_at", start, end) & Q(action__in=FLOW_ACTIONS.values())
     rows = TrailEntry.objects.filter(selector.copies()).filter(in_period)
-    aggregates = {
-        name: Count("event_id", distinct=True, filter=Q(action=action))
-        for name, action in FLOW_ACTIONS.items()
-    }
-    return _tally(rows, selector, selector.group("event__"), aggregates)
+    conditions = {name: Q(action=action) for name, action in FLOW_ACTIONS.items()}
+    return Source(rows, conditions, selector.group("event__"), "event_id", frozenset(conditions))
+
+
+def count_sources(selector: Selector, period: Period, disputes: list[int]) -> tuple[Source, ...]:
+    """The four groups of per-event counts: reports, closures, unmet clocks, trail entries."""
+    start, end = period.bounds
+    return (
+        _flow_source(selector, start, end),
+        _closed_source(selector, start, end, disputes),
+        _clock_source(selector, start, end, disputes),
+        _trail_source(selector, start, end),
+    )
 
 
 def _left_open_counts(
@@ -445,13 +482,7 @@ def _per_event_counts(
     selector: Selector, period: Period, disputes: list[int]
 ) -> dict[Any, tuple[dict[str, int], ...]]:
     """The four count groups of each of the selector's keys."""
-    start, end = period.bounds
-    groups = (
-        _flow_counts(selector, start, end),
-        _closed_counts(selector, start, end, disputes),
-        _clock_counts(selector, start, end, disputes),
-        _trail_counts(selector, start, end),
-    )
+    groups = [_tally(source, selector) for source in count_sources(selector, period, disputes)]
     return {key: tuple(group[key] for group in groups) for key in selector.keys}
 
 
@@ -542,6 +573,28 @@ def metrics_for_peers(peers: Peers, period: Period) -> dict[int, UnitMetrics]:
     }
 
 
+# Figures made of counts: the counts added (disjoint sets of events) and the counts taken
+# away (subsets of the added). `_metrics` adds them up, the drill-down unites the sets.
+SUMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "due": (("closed", "left_open"), ()),
+    "closed_on_time": (("closed",), ("late_closed",)),
+    "overdue": (("left_open", "late_closed"), ()),
+    "handled": (("closed", "left_open_submitted"), ()),
+    "dispute_due": (("dispute_closed", "dispute_left_open"), ()),
+}
+# Each rate's numerator and denominator, by figure (docs/METRICS.md, "Rates").
+RATES: dict[str, tuple[str, str]] = {
+    "closure_rate": ("closed", "due"),
+    "on_time_closure_rate": ("closed_on_time", "due"),
+    "handling_rate": ("handled", "due"),
+    "rework_rate": ("reworked", "closed"),
+    "extension_rate": ("extended", "closed"),
+    "satisfaction_rate": ("satisfied", "evaluated"),
+    "mediation_success_rate": ("mediations_succeeded", "mediations_ended"),
+    "first_call_resolution_rate": ("hotline_first_call_resolved", "hotline_cases"),
+}
+
+
 def _metrics(
     period: Period,
     counts: tuple[dict[str, int], ...],
@@ -550,52 +603,16 @@ def _metrics(
     visits: tuple[int, int],
 ) -> UnitMetrics:
     """The figures and rates from the count groups of one subject."""
-    flow, closed, clocks, trail = counts
-    visits_done, visits_overdue = visits
-    late_closed = closed.get("late_closed", clocks.get("late_closed"))
-
-    due = closed["closed"] + clocks["left_open"]
-    closed_on_time = closed["closed"] - late_closed
-    handled = closed["closed"] + clocks["left_open_submitted"]
-    dispute_due = closed["dispute_closed"] + clocks["dispute_left_open"]
-    return UnitMetrics(
-        period_start=period.start,
-        period_end=period.end,
-        received=flow["received"],
-        accepted=flow["accepted"],
-        rejected=flow["rejected"],
-        merged=flow["merged"],
-        withdrawn=flow["withdrawn"],
-        self_handled=flow["self_handled"],
-        dispatched=trail["dispatched"],
-        returned=trail["returned"],
-        shelved=trail["shelved"],
-        verified=verified,
-        due=due,
-        closed=closed["closed"],
-        closed_on_time=closed_on_time,
-        overdue=due - closed_on_time,
-        handled=handled,
-        reworked=closed["reworked"],
-        extended=closed["extended"],
-        evaluated=closed["evaluated"],
-        satisfied=closed["satisfied"],
-        dispute_due=dispute_due,
-        dispute_closed=closed["dispute_closed"],
-        hotline_cases=flow["hotline_cases"],
-        hotline_first_call_resolved=flow["hotline_first_call_resolved"],
-        yellow_cards=clocks["yellow_cards"],
-        red_cards=clocks["red_cards"],
-        mediations_ended=mediations.closed,
-        mediations_succeeded=mediations.resolved,
-        visits_done=visits_done,
-        visits_overdue=visits_overdue,
-        closure_rate=rate(closed["closed"], due),
-        on_time_closure_rate=rate(closed_on_time, due),
-        handling_rate=rate(handled, due),
-        rework_rate=rate(closed["reworked"], closed["closed"]),
-        extension_rate=rate(closed["extended"], closed["closed"]),
-        satisfaction_rate=rate(closed["satisfied"], closed["evaluated"]),
-        mediation_success_rate=rate(mediations.resolved, mediations.closed),
-        first_call_resolution_rate=rate(flow["hotline_first_call_resolved"], flow["hotline_cases"]),
-    )
+    figures: dict[str, int] = {}
+    for group in counts:
+        figures.update(group)
+    for name, (added, taken) in SUMS.items():
+        figures[name] = sum(figures[n] for n in added) - sum(figures[n] for n in taken)
+    figures["mediations_ended"] = mediations.closed
+    figures["mediations_succeeded"] = mediations.resolved
+    figures["verified"] = verified
+    figures["visits_done"], figures["visits_overdue"] = visits
+    rates = {name: rate(figures[num], figures[den]) for name, (num, den) in RATES.items()}
+    fields = {f.name for f in dataclass_fields(UnitMetrics)} - {"period_start", "period_end"}
+    values = {name: figures[name] for name in fields if name not in rates}
+    return UnitMetrics(period_start=period.start, period_end=period.end, **values, **rates)

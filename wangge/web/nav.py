@@ -26,6 +26,7 @@ SECTIONS = (
     Section("web:department", _("部门工作台"), (Role.DEPARTMENT_HANDLER,)),
     Section("web:field", _("网格员"), (Role.GRID_WORKER,)),
     Section("web:screen", _("大屏"), (Role.LEADER, Role.OPERATOR)),
+    Section("web:stats", _("统计"), (Role.OPERATOR, Role.LEADER, Role.SYSTEM_ADMIN)),
     Section("web:basedata", _("基础数据"), (Role.GRID_WORKER, Role.OPERATOR, Role.LEADER)),
 )
 

@@ -32,4 +32,5 @@ urlpatterns = [
     path("screen/", include("wangge.web.screen.urls")),
     path("base/", include("wangge.web.basedata.urls")),
     path("notices/", include("wangge.web.inbox.urls")),
+    path("stats/", include("wangge.web.stats.urls")),
 ]

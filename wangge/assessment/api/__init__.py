@@ -70,7 +70,7 @@ def _json_metrics(metrics) -> dict[str, Any]:
     }
 
 
-def _period(period_start: date, period_end: date) -> Period:
+def checked_period(period_start: date, period_end: date) -> Period:
     if period_end < period_start:
         raise DomainError(
             "invalid_period", "统计截止日期早于开始日期。", {"period_end": str(period_end)}
@@ -91,7 +91,9 @@ def _region(code: str, scope: Scope) -> Region:
     return region
 
 
-def _resolve(user, region: str | None, unit: int | None, grid_worker: str | None) -> Resolved:
+def resolve_subject(
+    user, region: str | None, unit: int | None, grid_worker: str | None
+) -> Resolved:
     """The subject asked for, refused unless it lies inside the caller's data scope."""
     if sum(x is not None for x in (region, unit, grid_worker)) > 1:
         raise DomainError("invalid_input", "region、unit、grid_worker 只能指定其一。")
@@ -146,8 +148,8 @@ def get_metrics(
 
     Definitions: docs/METRICS.md. A department handler sees only their own department.
     """
-    period = _period(period_start, period_end)
-    resolved = _resolve(request.auth, region, unit, grid_worker)
+    period = checked_period(period_start, period_end)
+    resolved = resolve_subject(request.auth, region, unit, grid_worker)
     metrics = metrics_for_subject(resolved.subject, period)
     return {
         "subject": {"kind": resolved.kind, "key": resolved.key, "name": resolved.name},
@@ -160,7 +162,7 @@ def get_metrics(
 @roles(*RANKING_ROLES)
 def get_rankings(request, kind: RankingKind, period_start: date, period_end: date):
     """Townships, departments or grid workers inside the caller's scope, best first."""
-    period = _period(period_start, period_end)
+    period = checked_period(period_start, period_end)
     rows = rank_units(
         kind=kind,
         period_start=period.start,
