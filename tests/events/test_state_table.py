@@ -50,6 +50,11 @@ FIELDS = {
     "approve_shelve": {},
     "unshelve": {},
     "answer": {"answer": "请携带身份证到便民服务中心办理"},
+    "reclassify": {
+        "category": lambda s: s["categories"].hazard.pk,
+        "priority": "urgent",
+        "reason": "实为安全隐患",
+    },
 }
 
 # Where the table gives a rule instead of a state: the result for the setup below.
@@ -67,6 +72,7 @@ RULE_RESULTS = {
     "resume": State.ACCEPTED,
     "request_shelve": State.ACCEPTED,
     "unshelve": State.ACCEPTED,
+    "reclassify": State.REPORTED,
 }
 
 # Preconditions an action's guards need beyond its from-state.
@@ -125,7 +131,7 @@ def arrange(action, state, cast, categories, report):
     event = report()
     other = report() if action == "merge" else None
     place(event, state, cast, action, categories)
-    setup = {"cast": cast, "event": event, "other": other}
+    setup = {"cast": cast, "event": event, "other": other, "categories": categories}
     fields = {k: v(setup) if callable(v) else v for k, v in FIELDS[action].items()}
     actor, code = actor_for(ACTIONS[action].holders[0], cast, event)
     return event, actor, code, fields

@@ -284,6 +284,10 @@ def holds(holder: Holder, event: Event, actor, parts: list[EventPart]) -> bool:
     return True  # LEADER: role and scope are enough
 
 
+# The values an action's choice field takes (intake checks its own choices itself).
+ACTION_CHOICES = {"priority": tuple(Priority.values)}
+
+
 def _clean_value(spec: FieldSpec, value):
     kind = spec.kind
     if kind == FieldKind.TEXT:
@@ -297,6 +301,10 @@ def _clean_value(spec: FieldSpec, value):
     if kind == FieldKind.RATING:
         if value not in Rating.values:
             raise _invalid(spec.name, "评价取值无效。")
+        return value
+    if kind == FieldKind.CHOICE:
+        if value not in ACTION_CHOICES.get(spec.name, ()):
+            raise _invalid(spec.name, f"{spec.label}取值无效。")
         return value
     if kind == FieldKind.UNITS:
         if not isinstance(value, list | tuple) or not all(_is_id(v) for v in value):

@@ -142,6 +142,8 @@ class ActionSpec:
 OPEN_STATES = (State.ACCEPTED, State.VERIFYING, State.DISPATCHED, State.HANDLING, State.SUBMITTED)
 CENTRE_STEPS = (State.REPORTED, State.ACCEPTED)
 SHELVABLE = (State.ACCEPTED, State.DISPATCHED, State.HANDLING)
+# Reclassify (改类): every state in which the case is still open, closure not yet reached.
+LIVE_BEFORE_CLOSURE = CENTRE_STEPS + OPEN_STATES[1:] + (State.SUSPENDED, State.SHELVED)
 BACK_TO_WORK = (
     "handling at the lead department; accepted at the centre when no department has a part"
 )
@@ -479,6 +481,22 @@ _SPECS = [
         guards=("the category allows a direct answer (政策咨询)",),
         clocks="stop all",
         note="answer",
+    ),
+    ActionSpec(
+        "reclassify",
+        "改类",
+        LIVE_BEFORE_CLOSURE,
+        None,
+        (Holder.CENTRE,),
+        required_fields=(
+            FieldSpec("category", FieldKind.CATEGORY, "事件分类"),
+            FieldSpec("priority", FieldKind.CHOICE, "紧急程度"),
+            REASON,
+        ),
+        to_rule="unchanged",
+        guards=("the category or the priority changes", "the category is active"),
+        clocks="recompute the running clocks' deadlines from the new category's step limits",
+        note="reason",
     ),
 ]
 

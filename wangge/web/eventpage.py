@@ -62,7 +62,8 @@ def _clocks(event: Event, now) -> list[dict]:
     return rows
 
 
-def _contact(event: Event) -> tuple[str, str]:
+def contact(event: Event) -> tuple[str, str]:
+    """The reporter's name and phone as staff pages show them: masked, none if anonymous."""
     if event.is_anonymous:
         return "", ""
     return mask_name(event.reporter_name), mask_phone(event.reporter_phone)
@@ -72,7 +73,7 @@ def context(request: HttpRequest, event: Event, section: str) -> dict:
     """`section` is "console" or "department": the URL names the page links and posts to."""
     now = timezone.now()
     attach_clock_summary([event], now)
-    name, phone = _contact(event)
+    name, phone = contact(event)
     return {
         "event": event,
         "emergency": is_emergency(event),

@@ -13,17 +13,19 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.models import Role
 from wangge.events.choices import Priority, State
+from wangge.events.desk import SORTS, queue_slice
 from wangge.events.models import CardLevel, Category
 from wangge.events.queries import (
     LIVE_STATES,
     latest_trail_id,
     live_counts,
-    queue_page,
     visible_trail,
 )
 from wangge.supervision.board import board
 from wangge.web import eventpage
+from wangge.web.console.desk import batch_forms
 from wangge.web.console.filters import ALL_TAB, LIVE_TAB, BadFilter, page_number, parse
+from wangge.web.console.paging import page_links, queue_params, remember, sort_of
 from wangge.web.live import sse_response
 from wangge.web.pages import staff_page
 
@@ -42,21 +44,27 @@ def _tabs(counts: dict[str, int]) -> list[dict]:
 
 
 def _queue(request: HttpRequest) -> dict:
-    tab, filters = parse(request.GET)
-    number = page_number(request.GET)
+    params = queue_params(request)
+    tab, filters = parse(params)
+    sort = sort_of(params)
+    number = page_number(params)
     now = timezone.now()
-    rows = queue_page(request.user, filters, now, (number - 1) * PAGE_SIZE, PAGE_SIZE + 1)
+    offset = (number - 1) * PAGE_SIZE
+    rows, total = queue_slice(request.user, filters, sort, now, offset, PAGE_SIZE)
+    remember(request, params)
     counts = live_counts(request.user, now)
-    params = request.GET.copy()
-    params["page"] = number + 1
     return {
         "tab": tab,
         "filters": filters,
-        "events": rows[:PAGE_SIZE],
-        "next_query": params.urlencode() if len(rows) > PAGE_SIZE else "",
+        "sort": sort,
+        "sorts": SORTS,
+        "query": params.urlencode(),
+        "events": rows,
+        "pager": page_links(params, number, total, PAGE_SIZE),
         "page": number,
         "counts": counts,
         "tabs": _tabs(counts),
+        "batch_forms": batch_forms(),
     }
 
 
