@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from django.db.models import Case, F, IntegerField, Min, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from wangge.accounts.scope import restrict
+from wangge.accounts.scope import restrict, scope_of
 from wangge.basedata.models import ExportLog
 from wangge.events.choices import Priority, State
 from wangge.events.display import mask_name, mask_phone, state_label
@@ -24,6 +24,7 @@ from wangge.events.queries import (
     visible_events,
 )
 from wangge.regions.codes import RegionLevel
+from wangge.regions.locate import LocationError, locate, parse_crs
 from wangge.regions.models import Grid, Region
 
 # The queue's orders: (the `sort` parameter, its label). The first one is the default.
@@ -200,3 +201,13 @@ def places(user, text: str) -> list[dict]:
         ]
     ]
     return found
+
+
+def point_in_scope(user, lon: float, lat: float) -> bool:
+    """Whether an operator may record a call at this point: its grid lies in their scope.
+    A point in no grid passes here; report_event refuses it with its own reason."""
+    try:
+        hit = locate(lon, lat, parse_crs("wgs84"))[2]
+    except LocationError:
+        return True
+    return scope_of(user).covers(hit.code)

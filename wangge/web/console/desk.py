@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from wangge.accounts.models import OrgUnit, Role, UnitKind
 from wangge.errors import DomainError
 from wangge.events.choices import Channel, Priority
-from wangge.events.desk import live_lookup, places, possible_duplicates
+from wangge.events.desk import live_lookup, places, point_in_scope, possible_duplicates
 from wangge.events.models import Event
 from wangge.events.queries import attach_clock_summary, visible_events
 from wangge.events.reporting import reportable_categories
@@ -144,6 +144,7 @@ def print_form(request: HttpRequest, event_id: int, form: str) -> HttpResponse:
     entries = list(event.trail.select_related("actor").order_by("sequence"))
     last = {entry.action: entry for entry in entries}
     name, phone = eventpage.contact(event)
+    closing = last.get("check_pass") or last.get("answer")
     context = {
         "event": event,
         "form": form,
@@ -151,6 +152,7 @@ def print_form(request: HttpRequest, event_id: int, form: str) -> HttpResponse:
         "parts": event.parts.select_related("department").order_by("role", "id"),
         "clocks": event.clocks.select_related("unit").order_by("started_at", "id"),
         "last": last,
+        "check_comment": closing.comment if closing else "",
         "entries": entries,
         "reporter_name": name,
         "reporter_phone": phone,
@@ -237,6 +239,9 @@ def hotline(request: HttpRequest) -> HttpResponse:
         call = _call(request.POST)
     except BadCall as error:
         return render(request, template, _hotline_context(values, error=str(error)), status=400)
+    if not point_in_scope(request.user, call["lon"], call["lat"]):
+        context = _hotline_context(values, error=_("该位置不在您的管辖范围内。"))
+        return render(request, template, context, status=403)
     seen = Event.objects.filter(idempotency_key=f"hotline:{call['key']}").exists()
     if not seen and request.POST.get("confirm") != "1":
         found = possible_duplicates(
