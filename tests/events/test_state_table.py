@@ -58,6 +58,11 @@ FIELDS = {
     },
     "urge": {"comment": "请尽快办理"},
     "supervise": {"level": "yellow", "reason": "群众多次反映", "due_days": 3},
+    "reclassify": {
+        "category": lambda s: s["categories"].hazard.pk,
+        "priority": "urgent",
+        "reason": "实为安全隐患",
+    },
 }
 
 # Where the table gives a rule instead of a state: the result for the setup below.
@@ -80,6 +85,7 @@ RULE_RESULTS = {
     "request_shelve": State.ACCEPTED,
     "deny_shelve": State.ACCEPTED,
     "unshelve": State.ACCEPTED,
+    "reclassify": State.REPORTED,
 }
 
 # Preconditions an action's guards need beyond its from-state.
@@ -140,7 +146,7 @@ def arrange(action, state, cast, categories, report):
     event = report()
     other = report() if action == "merge" else None
     place(event, state, cast, action, categories)
-    setup = {"cast": cast, "event": event, "other": other}
+    setup = {"cast": cast, "event": event, "other": other, "categories": categories}
     fields = {k: v(setup) if callable(v) else v for k, v in FIELDS[action].items()}
     actor, code = actor_for(ACTIONS[action].holders[0], cast, event)
     return event, actor, code, fields

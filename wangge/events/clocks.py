@@ -178,3 +178,28 @@ def raise_card(event: Event, level: str) -> list[int]:
         clock.save(update_fields=["card_level", "next_check_at"])
         raised.append(clock.pk)
     return raised
+
+
+def relimit_clocks(event: Event, limits: dict[str, TimeLimit], now: datetime) -> None:
+    """Give the running (or paused) clocks of the steps in `limits` their new allowance,
+    counted from when each clock started: a reclassified case is judged by the limits of
+    what it turned out to be, as if it had been reported so. Steps without a new limit keep
+    theirs."""
+    for clock in Clock.objects.filter(event=event, stopped_at__isnull=True, step__in=limits):
+        limit = limits[clock.step]
+        clock.due_at = deadline_after(clock.started_at, limit)
+        clock.limit_amount, clock.limit_unit = limit.amount, limit.unit
+        clock.allowed_seconds = calendar.seconds_of(limit.amount, limit.unit)
+        if clock.paused_at is None:
+            clock.light = light_at(clock, now)
+        clock.next_check_at = next_check(clock)
+        clock.save(
+            update_fields=[
+                "due_at",
+                "limit_amount",
+                "limit_unit",
+                "allowed_seconds",
+                "light",
+                "next_check_at",
+            ]
+        )

@@ -278,13 +278,15 @@ def my_work_counts(user) -> dict[str, int]:
 
 def my_work_page(
     user, kind: str, f: QueueFilters, now: datetime, offset: int, limit: int
-) -> list[Event]:
-    """One page of my work (of one kind, or all), the nearest running deadline first."""
+) -> tuple[list[Event], int]:
+    """(one page of my work, of one kind or all, the nearest running deadline first; how
+    many events match in all)."""
     qs = filter_events(my_work(user), f, now)
     if kind == SUPERVISED:
         qs = qs.filter(_supervised())
     elif kind:
         qs = qs.filter(next(k.condition for k in WORK_KINDS if k.value == kind))
+    total = qs.count()
     running = Q(clocks__stopped_at__isnull=True, clocks__paused_at__isnull=True)
     qs = (
         qs.annotate(deadline=Min("clocks__due_at", filter=running), taken_over=_taken_over())
@@ -293,7 +295,7 @@ def my_work_page(
     )
     page = list(qs[offset : offset + limit])
     attach_clock_summary(page, now)
-    return page
+    return page, total
 
 
 def department_queue(user, now: datetime, limit: int = 100) -> list[Event]:

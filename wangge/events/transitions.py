@@ -22,12 +22,13 @@ from wangge.events.clocks import (
     extend_clock,
     pause_clocks,
     raise_card,
+    relimit_clocks,
     resume_clocks,
     start_clock,
     stop_clock,
     stop_clocks,
 )
-from wangge.events.models import Attachment, Event, EventPart, TrailEntry
+from wangge.events.models import Attachment, Clock, Event, EventPart, TrailEntry
 from wangge.events.reference import reference
 from wangge.events.routing import covers
 from wangge.events.workflow import ActionSpec
@@ -456,3 +457,30 @@ def deny_shelve(ctx: Context) -> None:
 @transition("unshelve")
 def unshelve(ctx: Context) -> None:
     _restore(ctx)
+
+
+# ---------------------------------------------------------------- desk corrections
+
+
+@transition("reclassify")
+def reclassify(ctx: Context) -> None:
+    """Correct what the case is (category) and how urgent (priority); the running clocks
+    take the step limits of the new category and priority."""
+    event = ctx.event
+    category = reference().categories.get(ctx.fields["category"])
+    if category is None or not category.active:
+        raise DomainError("invalid_field", "事件分类不存在或已停用。", {"field": "category"})
+    priority = ctx.fields["priority"]
+    if category.pk == event.category_id and priority == event.priority:
+        raise DomainError("invalid_field", "分类和紧急程度均未改变。", {"field": "category"})
+    running = Clock.objects.filter(event=event, stopped_at__isnull=True)
+    limits = reference().limits
+    keys = {step: (category.pk, priority, step) for step in running.values_list("step", flat=True)}
+    relimit_clocks(event, {s: limits[k] for s, k in keys.items() if k in limits}, ctx.now)
+    ctx.payload.update(
+        from_category=event.category_id,
+        to_category=category.pk,
+        from_priority=event.priority,
+        to_priority=priority,
+    )
+    ctx.changes.update(category=category, priority=priority)

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils import translation
 
 from wangge.accounts.models import Role
-from wangge.events.choices import State
+from wangge.events.choices import Priority, State
 
 
 class Holder(StrEnum):
@@ -93,6 +93,7 @@ INSTRUCTION = text("instruction", "交办意见")
 TARGET_CENTRE = FieldSpec("target_centre", FieldKind.UNIT, "下级中心")
 # The manual supervision levels (督办级别): the card levels of the clocks, without "none".
 SUPERVISION_LEVELS = (("normal", "普通督办"), ("yellow", "黄牌督办"), ("red", "红牌督办"))
+PRIORITIES = tuple((value, str(label)) for value, label in Priority.choices)
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,8 @@ CENTRE_STEPS = (State.REPORTED, State.ACCEPTED)
 SHELVABLE = (State.ACCEPTED, State.DISPATCHED, State.HANDLING)
 # Live states in which someone is expected to work: what an upper level may urge or supervise.
 IN_WORK = (State.REPORTED, *OPEN_STATES)
+# Reclassify (改类): every state in which the case is still open, closure not yet reached.
+LIVE_BEFORE_CLOSURE = CENTRE_STEPS + OPEN_STATES[1:] + (State.SUSPENDED, State.SHELVED)
 BACK_TO_WORK = (
     "handling at the lead department; accepted at the centre when no department has a part"
 )
@@ -175,7 +178,7 @@ _SPECS = [
         optional_fields=(
             FieldSpec("crs", FieldKind.CHOICE, "坐标系"),
             text("description", "描述"),
-            FieldSpec("priority", FieldKind.CHOICE, "紧急程度"),
+            FieldSpec("priority", FieldKind.CHOICE, "紧急程度", PRIORITIES),
             text("address", "地址"),
             text("reporter_name", "联系人"),
             text("reporter_phone", "联系电话"),
@@ -554,6 +557,22 @@ _SPECS = [
         optional_fields=(FieldSpec("due_days", FieldKind.DAYS, "答复期限（工作日）"),),
         to_rule="unchanged; the trail keeps the level, the unit supervised and the reply deadline",
         clocks="raise the card of the running clocks to the level where it is lower",
+        note="reason",
+    ),
+    ActionSpec(
+        "reclassify",
+        "改类",
+        LIVE_BEFORE_CLOSURE,
+        None,
+        (Holder.CENTRE,),
+        required_fields=(
+            FieldSpec("category", FieldKind.CATEGORY, "事件分类"),
+            FieldSpec("priority", FieldKind.CHOICE, "紧急程度", PRIORITIES),
+            REASON,
+        ),
+        to_rule="unchanged",
+        guards=("the category or the priority changes", "the category is active"),
+        clocks="recompute the running clocks' deadlines from the new category's step limits",
         note="reason",
     ),
 ]

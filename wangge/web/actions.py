@@ -18,13 +18,14 @@ from wangge.errors import DomainError
 from wangge.events.choices import Rating
 from wangge.events.models import Event
 from wangge.events.queries import available_actions, default_department_id
+from wangge.events.reporting import reportable_categories
 from wangge.events.routing import covers
 from wangge.events.services import perform
 from wangge.events.transitions import ActionResult
 from wangge.events.workflow import ActionSpec, FieldKind, FieldSpec
 from wangge.regions.codes import LEVEL_ORDER
 
-NUMBER_KINDS = (FieldKind.DAYS, FieldKind.NUMBER, FieldKind.EVENT, FieldKind.UNIT)
+NUMBER_KINDS = (FieldKind.DAYS, FieldKind.NUMBER, FieldKind.UNIT, FieldKind.CATEGORY)
 
 
 @dataclass
@@ -72,6 +73,8 @@ def _choices(spec: FieldSpec, event: Event, cache: dict) -> list[tuple[str, str]
         return [(value, str(label)) for value, label in Rating.choices]
     if spec.kind == FieldKind.CHOICE:
         return [(value, _(label)) for value, label in spec.choices]
+    if spec.kind == FieldKind.CATEGORY:
+        return [(str(c.pk), c.name) for g in reportable_categories() for c in g.categories]
     if spec.name == "target_centre":
         # 指派 counts down from the actor's own centre (cache["unit"]), 下派 from the event's.
         above = cache.get("unit") if cache.get("action") == "direct" else event.centre
@@ -87,6 +90,10 @@ def _input(spec: FieldSpec, required: bool, event: Event, cache: dict) -> Input:
     initial = ""
     if spec.name == "lead_department":
         initial = str(default_department_id(event.category) or "")
+    elif spec.kind == FieldKind.CATEGORY:
+        initial = str(event.category_id)
+    elif spec.kind == FieldKind.CHOICE:
+        initial = str(getattr(event, spec.name, ""))
     return Input(
         name=spec.name,
         kind=str(spec.kind),
@@ -130,6 +137,16 @@ def _integer(name: str, raw: str) -> int:
     return int(raw)
 
 
+def _event_by_code(name: str, raw: str) -> int:
+    """An event field is typed as a tracking code (what operators read and say), never as an
+    internal id; the action itself checks that the event is in the actor's scope."""
+    code = raw.strip().split()[0].upper()
+    found = Event.objects.filter(tracking_code=code).values_list("pk", flat=True).first()
+    if found is None:
+        raise DomainError("invalid_field", _("没有这个查询码的事件。"), {"field": name})
+    return found
+
+
 def fields_from_post(spec: ActionSpec, post) -> dict:
     """The form's values typed as `perform` expects; blanks are left out (it names them)."""
     fields: dict = {}
@@ -143,6 +160,8 @@ def fields_from_post(spec: ActionSpec, post) -> dict:
         if item.kind == FieldKind.BOOL:
             if raw:
                 fields[item.name] = raw in ("on", "true", "1")
+        elif raw.strip() and item.kind == FieldKind.EVENT:
+            fields[item.name] = _event_by_code(item.name, raw)
         elif raw.strip():
             fields[item.name] = _integer(item.name, raw) if item.kind in NUMBER_KINDS else raw
     return fields

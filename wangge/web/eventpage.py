@@ -108,7 +108,8 @@ def _instructions(event: Event, user, section: str, now) -> list[dict]:
     ]
 
 
-def _contact(event: Event) -> tuple[str, str]:
+def contact(event: Event) -> tuple[str, str]:
+    """The reporter's name and phone as staff pages show them: masked, none if anonymous."""
     if event.is_anonymous:
         return "", ""
     return mask_name(event.reporter_name), mask_phone(event.reporter_phone)
@@ -119,7 +120,7 @@ def context(request: HttpRequest, event: Event, section: str) -> dict:
     posts to."""
     now = timezone.now()
     attach_clock_summary([event], now)
-    name, phone = _contact(event)
+    name, phone = contact(event)
     return {
         "event": event,
         "emergency": is_emergency(event),

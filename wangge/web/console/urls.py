@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wangge.web.console import views
+from wangge.web.console import desk, exports, views
 
 urlpatterns = [
     path("", views.index, name="console"),
@@ -16,4 +16,11 @@ urlpatterns = [
     path("board/columns/", views.board_columns, name="console_board_columns"),
     path("map/", views.map_page, name="console_map"),
     path("live/", views.live, name="console_live"),
+    # Desk tools (wangge/web/console/desk.py, exports.py)
+    path("export.xlsx", exports.export_queue, name="console_export"),
+    path("batch/", desk.batch, name="console_batch"),
+    path("hotline/", desk.hotline, name="console_hotline"),
+    path("hotline/places/", desk.place_lookup, name="console_places"),
+    path("events/lookup/", desk.event_lookup, name="console_event_lookup"),
+    path("events/<int:event_id>/print/<slug:form>/", desk.print_form, name="console_print"),
 ]

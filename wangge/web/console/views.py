@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.models import Role
 from wangge.events.choices import Priority, State
+from wangge.events.desk import SORTS, queue_slice
 from wangge.events.models import CardLevel, Category
 from wangge.events.queries import (
     LIVE_STATES,
@@ -23,11 +24,11 @@ from wangge.events.queries import (
     live_counts,
     my_work_counts,
     my_work_page,
-    queue_page,
     visible_trail,
 )
 from wangge.supervision.board import board
 from wangge.web import eventpage
+from wangge.web.console.desk import batch_forms
 from wangge.web.console.filters import (
     ALL_TAB,
     LIVE_TAB,
@@ -37,6 +38,7 @@ from wangge.web.console.filters import (
     parse,
     work_kind,
 )
+from wangge.web.console.paging import page_links, queue_params, remember, sort_of
 from wangge.web.live import sse_response
 from wangge.web.pages import staff_page
 
@@ -67,30 +69,36 @@ def _kinds(work: dict[str, int]) -> list[dict]:
 
 
 def _queue(request: HttpRequest) -> dict:
-    """My work (the default tab) or the whole scope, with the counts of both."""
-    tab, filters = parse(request.GET)
-    kind = work_kind(request.GET) if tab == MINE_TAB else ""
-    number = page_number(request.GET)
+    """My work (the default tab) or the whole scope, in the chosen order, with the counts
+    of both and the total for the pager."""
+    params = queue_params(request)
+    tab, filters = parse(params)
+    kind = work_kind(params) if tab == MINE_TAB else ""
+    sort = sort_of(params)
+    number = page_number(params)
     now = timezone.now()
-    window = ((number - 1) * PAGE_SIZE, PAGE_SIZE + 1)
+    offset = (number - 1) * PAGE_SIZE
     if tab == MINE_TAB:
-        rows = my_work_page(request.user, kind, filters, now, *window)
+        rows, total = my_work_page(request.user, kind, filters, now, offset, PAGE_SIZE)
     else:
-        rows = queue_page(request.user, filters, now, *window)
+        rows, total = queue_slice(request.user, filters, sort, now, offset, PAGE_SIZE)
+    remember(request, params)
     counts = live_counts(request.user, now)
     work = my_work_counts(request.user)
-    params = request.GET.copy()
-    params["page"] = number + 1
     return {
         "tab": tab,
         "filters": filters,
-        "events": rows[:PAGE_SIZE],
-        "next_query": params.urlencode() if len(rows) > PAGE_SIZE else "",
+        "sort": sort,
+        "sorts": SORTS,
+        "query": params.urlencode(),
+        "events": rows,
+        "pager": page_links(params, number, total, PAGE_SIZE),
         "page": number,
         "counts": counts,
         "tabs": _tabs(counts, work),
         "work": kind,
         "kinds": _kinds(work) if tab == MINE_TAB else [],
+        "batch_forms": batch_forms(),
     }
 
 

@@ -250,9 +250,12 @@ def _page(request: HttpRequest) -> int:
 
 
 def _event_url(request: HttpRequest):
-    """Operators open an event in the console; other roles have no event page yet."""
+    """Operators open an event in the console, leaders in their workspace; a system
+    administrator has no event page."""
     if request.user.is_superuser or request.user.has_role(Role.OPERATOR):
         return lambda pk: reverse("web:console_event", args=[pk])
+    if request.user.has_role(Role.LEADER):
+        return lambda pk: reverse("web:leader_event", args=[pk])
     return lambda pk: ""
 
 

@@ -58,7 +58,7 @@ NO_DEADLINE = mark_safe('<span class="hint">—</span>')  # noqa: S308 - a const
 CARD = ' <span class="cardtag card-{level}">{label}</span>'
 TAKEN = ' <span class="badge taken-over">{label}</span>'
 ROW = """
-    <tr class="row priority-{priority}" data-event="{pk}">
+    <tr class="row priority-{priority}" data-event="{pk}">{select}
       <td><a href="{href}">{code}</a></td>
       <td class="title"><a href="{href}">{title}</a>{taken}</td>
       <td>{category}</td>
@@ -101,12 +101,27 @@ def _name(related) -> str:
     return related.name if related is not None else ""
 
 
+# The desk's row checkbox (wangge/web/console/desk.py: batch actions on selected rows).
+SELECT = (
+    '\n      <td class="select"><input type="checkbox" name="ids" value="{pk}" form="batch" '
+    'aria-label="{label} {code}"></td>'
+)
+
+
+def _select(event, selectable: bool) -> str:
+    if not selectable:
+        return ""
+    return format_html(SELECT, pk=event.pk, code=event.tracking_code, label=gettext("选择"))
+
+
 @register.simple_tag
-def queue_rows(events) -> SafeString:
-    """The console queue's table rows, one per event, without the empty-queue row."""
+def queue_rows(events, selectable: bool = False) -> SafeString:
+    """The console queue's table rows, one per event, without the empty-queue row;
+    `selectable` adds the checkbox the batch bar acts on."""
     rows = [
         format_html(
             ROW,
+            select=_select(e, selectable),
             priority=e.priority,
             pk=e.pk,
             href=reverse("web:console_event", args=[e.pk]),
