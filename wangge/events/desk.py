@@ -21,6 +21,7 @@ from wangge.events.queries import (
     QueueFilters,
     attach_clock_summary,
     filter_events,
+    taken_over_flag,
     visible_events,
 )
 from wangge.regions.codes import RegionLevel
@@ -63,7 +64,7 @@ def _ordered(qs: QuerySet, sort: str) -> QuerySet:
 
 
 def sorted_queue(user, f: QueueFilters, sort: str, now: datetime) -> QuerySet:
-    qs = filter_events(visible_events(user), f, now)
+    qs = filter_events(visible_events(user), f, now).annotate(taken_over=taken_over_flag())
     return _ordered(qs.select_related("category", "current_unit", "grid"), sort)
 
 

@@ -121,21 +121,10 @@ def filter_events(qs: QuerySet, f: QueueFilters, now: datetime) -> QuerySet:
     return qs
 
 
-def queue_page(user, f: QueueFilters, now: datetime, offset: int, limit: int) -> list[Event]:
-    """One page of the queue, newest first, with what a row shows loaded in two queries."""
-    qs = filter_events(visible_events(user), f, now).select_related(
-        "category", "current_unit", "grid"
-    )
-    qs = qs.annotate(taken_over=_taken_over())
-    page = list(qs.order_by("-created_at", "-id")[offset : offset + limit])
-    attach_clock_summary(page, now)
-    return page
-
-
 COMMAND_ACTIONS = ("take_over", "direct")
 
 
-def _taken_over() -> Exists:
+def taken_over_flag() -> Exists:
     """Whether an upper centre ever took the event over (提级办理): the queue marks it, so
     the lower centre sees where its event went (a subquery, no query per row)."""
     return Exists(TrailEntry.objects.filter(event=OuterRef("pk"), action="take_over"))
@@ -289,7 +278,7 @@ def my_work_page(
     total = qs.count()
     running = Q(clocks__stopped_at__isnull=True, clocks__paused_at__isnull=True)
     qs = (
-        qs.annotate(deadline=Min("clocks__due_at", filter=running), taken_over=_taken_over())
+        qs.annotate(deadline=Min("clocks__due_at", filter=running), taken_over=taken_over_flag())
         .select_related("category", "current_unit", "grid")
         .order_by(F("deadline").asc(nulls_last=True), "created_at", "id")
     )

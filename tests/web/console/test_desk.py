@@ -401,31 +401,32 @@ def test_sorts_pages_and_total(cast, client, report):
         report(title=f"事件{i:02d}", now=now - timedelta(minutes=i))
     report(title="特急", priority=Priority.EMERGENCY, now=now - timedelta(hours=5))
     _login(client, cast, "village_1_operator")
-    page = client.get("/console/queue/").content.decode()
+    page = client.get("/console/queue/?state=live").content.decode()
     assert "共 34 条，2 页" in page and "事件00" in page and "事件31" not in page
     assert 'aria-current="page">1<' in page and "page=2" in page
-    second = client.get("/console/queue/?page=2").content.decode()
+    # The whole scope (在办); 我的待办 keeps its nearest-deadline order.
+    second = client.get("/console/queue/?state=live&page=2").content.decode()
     assert "事件31" in second and "特急" in second and "事件00" not in second
-    by_priority = client.get("/console/queue/?sort=priority").content.decode()
+    by_priority = client.get("/console/queue/?state=live&sort=priority").content.decode()
     assert by_priority.index("特急") < by_priority.index("事件00")
-    oldest = client.get("/console/queue/?sort=oldest").content.decode()
+    oldest = client.get("/console/queue/?state=live&sort=oldest").content.decode()
     assert oldest.index("特急") < oldest.index("事件32")
-    by_deadline = client.get("/console/queue/?sort=deadline").content.decode()
+    by_deadline = client.get("/console/queue/?state=live&sort=deadline").content.decode()
     assert by_deadline.index("特急") < by_deadline.index("事件32") < by_deadline.index("事件04")
     assert "事件00" not in by_deadline  # the latest deadline is on the second page
-    assert client.get("/console/queue/?sort=bogus").status_code == 400
+    assert client.get("/console/queue/?state=live&sort=bogus").status_code == 400
 
 
 def test_filters_are_remembered_per_user(cast, client, report, categories):
     report(title="占道事件")
     report(title="噪音事件", category=categories.noise.pk)
     _login(client, cast, "village_1_operator")
-    client.get(f"/console/queue/?category={categories.noise.pk}&sort=oldest&page=1")
-    assert client.session[REMEMBERED] == f"category={categories.noise.pk}&sort=oldest"
+    client.get(f"/console/queue/?state=live&category={categories.noise.pk}&sort=oldest&page=1")
+    assert client.session[REMEMBERED] == f"state=live&category={categories.noise.pk}&sort=oldest"
     page = client.get("/console/").content.decode()
     assert "噪音事件" in page and "占道事件" not in page
     assert f'<option value="{categories.noise.pk}" selected>' in page
     reset = client.get("/console/?reset=1").content.decode()
     assert "占道事件" in reset and REMEMBERED not in client.session
-    other = _login(client, cast, "county_operator").get("/console/").content.decode()
+    other = _login(client, cast, "county_operator").get("/console/?state=live").content.decode()
     assert "占道事件" in other
