@@ -201,4 +201,5 @@ def test_the_page_costs_a_bounded_number_of_queries(cast, build):
     empty = [counted(*case) for case in cases]
     _history(build, cast, random.Random(43), 120)
     assert [counted(*case) for case in cases] == empty
-    assert max(empty[1], empty[3]) <= 25, empty  # rankings cached, as between two changes
+    # Rankings cached, as between two changes (PostgreSQL reads a few more than SQLite).
+    assert max(empty[1], empty[3]) <= 30, empty
