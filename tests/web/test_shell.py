@@ -23,6 +23,14 @@ def test_front_door_sends_staff_to_their_first_section(cast, client):
         assert client.get("/")["Location"] == target, username
 
 
+def test_the_system_administrator_lands_on_the_configuration_console(cast, client):
+    admin = cast["system_admin"]
+    admin.is_staff = True
+    admin.save(update_fields=["is_staff"])
+    client.force_login(admin)
+    assert client.get("/")["Location"] == "/admin/"
+
+
 def test_login_with_password_then_wrong_password(cast, client):
     response = client.post("/login/", {"username": "county_operator", "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == "/"

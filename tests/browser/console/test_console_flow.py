@@ -203,3 +203,26 @@ def test_countdowns_read_as_people_say_them(browsing, cast, report, dispatched):
     texts = countdowns.all_inner_texts()
     assert texts and all(NATURAL_DURATION.match(text) for text in texts), texts
     assert any(re.match(r"^已超期\d+天$", text) for text in texts), texts
+
+
+def test_a_map_popup_names_the_event(browsing, cast, report):
+    event = report(title="桥下堆放杂物")
+    page = browsing.page(cast["county_operator"])
+    page.goto("/console/map/")
+    expect(page.locator("#console-map")).to_have_attribute("data-total", "1")
+    # Markers are drawn on a canvas: click where the event's marker is.
+    x, y = page.evaluate(
+        """() => {
+            const map = document.getElementById("console-map").leafletMap;
+            const marker = Object.values(map._layers).find((l) => l.options.eventId);
+            const p = map.latLngToContainerPoint(marker.getLatLng());
+            return [p.x, p.y];
+        }"""
+    )
+    page.locator("#console-map").click(position={"x": x, "y": y})
+    popup = page.locator(".leaflet-popup .map-popup")
+    expect(popup.get_by_role("link", name="桥下堆放杂物")).to_be_visible()
+    expect(popup).to_contain_text(event.category.name)
+    expect(popup).to_contain_text("待受理")
+    expect(popup).to_contain_text(event.tracking_code)
+    screenshot(page, "map-popup-desktop")

@@ -34,6 +34,7 @@ Wangge.map = function (element, options) {
     tiles.on("tileerror", () => element.classList.add("tiles-offline"));
     tiles.addTo(map);
   }
+  element.leafletMap = map;  // for the browser tests, which click markers drawn on a canvas
   return map;
 };
 

@@ -189,6 +189,34 @@
     const points = L.markerClusterGroup({ maxClusterRadius: 50 }).addTo(map);
     const cells = L.layerGroup().addTo(map);
 
+    /* A marker's popup: a link at once, then the event's title, category, state and report
+       time from the events API (read when opened, so the map's point list stays small). */
+    function eventPopup(id, marker) {
+      const box = document.createElement("div");
+      box.className = "map-popup";
+      const link = document.createElement("a");
+      link.href = eventUrl(el.dataset.eventUrl, id);
+      link.textContent = el.dataset.openLabel + " #" + id;
+      box.append(link);
+      fetch("/api/events/" + id, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then((response) => (response.ok ? response.json() : null))
+        .then((event) => {
+          if (!event) return;
+          link.textContent = event.title;
+          const facts = document.createElement("div");
+          facts.className = "map-popup-facts";
+          const reported = new Date(event.created_at).toLocaleString(document.documentElement.lang, { hour12: false });
+          facts.textContent = [event.category.name, event.state_label, reported].join(" · ");
+          const code = document.createElement("div");
+          code.className = "map-popup-code";
+          code.textContent = event.tracking_code;
+          box.append(facts, code);
+          if (marker.getPopup()) marker.getPopup().update();
+        })
+        .catch(() => {});
+      return box;
+    }
+
     function draw(data) {
       points.clearLayers();
       cells.clearLayers();
@@ -197,10 +225,8 @@
         const marker = L.circleMarker([lat, lon], {
           radius: priority === "emergency" ? 9 : 6, color: STATE_COLOURS[state] || "#333", weight: 2, fillOpacity: 0.8,
         });
-        const link = document.createElement("a");
-        link.href = eventUrl(el.dataset.eventUrl, id);
-        link.textContent = el.dataset.openLabel + " #" + id;
-        marker.bindPopup(link);
+        // Built once, on first opening; Leaflet asks again on every update of the popup.
+        marker.bindPopup(() => (marker.popupBox = marker.popupBox || eventPopup(id, marker)));
         marker.options.eventId = id;
         points.addLayer(marker);
         total += 1;
