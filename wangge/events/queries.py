@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from wangge.accounts.models import Role
+from wangge.accounts.models import Role, UnitKind
 from wangge.accounts.scope import restrict, scope_of
-from wangge.events.choices import Channel, PartRole, Priority, State
+from wangge.events.choices import SATISFIED_RATINGS, Channel, PartRole, Priority, State
 from wangge.events.clocks import light_at
 from wangge.events.models import (
     CARD_ORDER,
@@ -330,13 +330,32 @@ def event_for(user, event_id: int) -> Event | None:
     )
 
 
+def _without_higher_centre(event: Event) -> bool:
+    parent = event.centre.parent if event.centre_id else None
+    return parent is None or parent.kind != UnitKind.CENTRE
+
+
+def _awaits_verification(event: Event) -> bool:
+    """A category needing on-site verification is dispatched only after a 核实."""
+    if not event.category.needs_verification:
+        return False
+    return not TrailEntry.objects.filter(event=event, action="verify").exists()
+
+
+# Guards that read another row: looked up only for their own action.
+LOOKED_UP_GUARDS = {"escalate": _without_higher_centre, "dispatch": _awaits_verification}
+
+
 def _hidden_by_guard(spec: ActionSpec, event: Event, user, parts: list[EventPart]) -> bool:
     """Guards a page can read without side effects, so it offers no button bound to fail.
 
     `perform` still checks every guard; this only keeps refusals out of the usual path.
     """
+    if spec.name in LOOKED_UP_GUARDS:
+        return LOOKED_UP_GUARDS[spec.name](event)
     own = [p for p in parts if p.department_id == user.unit_id and p.role in WORKING_PARTS]
     pending = event.pending_extension_days is not None
+    own_work = event.self_handled and event.reporter_id == user.pk
     hidden = {
         "request_extension": pending,
         "approve_extension": not pending,
@@ -346,7 +365,11 @@ def _hidden_by_guard(spec: ActionSpec, event: Event, user, parts: list[EventPart
         "deny_shelve": not event.shelve_requested,
         "answer": not event.category.direct_answer,
         "evaluate": bool(event.rating),
-        "reopen": event.reopen_count > 0 or event.rating in ("", None),
+        "reopen": event.reopen_count > 0
+        or event.rating in ("", None)
+        or event.rating in SATISFIED_RATINGS,
+        "check_pass": own_work,
+        "check_fail": own_work,
         "sign": bool(own) and all(p.signed_at for p in own),
         "submit_result": bool(own) and not any(p.signed_at for p in own),
     }
