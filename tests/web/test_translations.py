@@ -16,7 +16,8 @@ def template_strings() -> dict[str, str]:
     found = {}
     for template in (PACKAGE / "web" / "templates").rglob("*.html"):
         for match in TRANSLATE_TAG.finditer(template.read_text(encoding="utf-8")):
-            found[match.group(2)] = template.name
+            # Django looks a literal "%" up as "%%" (django.template.base.Variable).
+            found[match.group(2).replace("%", "%%")] = template.name
     return found
 
 

@@ -3,8 +3,7 @@ in Chinese no untranslated English chrome (issue 12, acceptance f).
 
 The pages' visible text is scanned (not scripts, styles, attributes or select options).
 What users and administrators typed — names of regions, grids, units and categories, event
-titles, usernames, tracking codes — is data and is removed before the scan. The base-data
-pages are not scanned yet: their category and field labels are still Chinese in English.
+titles, usernames, tracking codes — is data and is removed before the scan.
 """
 
 import re
@@ -20,7 +19,7 @@ from wangge.regions.models import Grid, Region
 CHINESE = re.compile(r"[\u3400-\u9fff]+")
 ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
 # Product and format names that read the same in both languages.
-NAMES = ("Excel", "PDF")
+NAMES = ("Excel", "PDF", "CSV")
 
 
 class VisibleText(HTMLParser):
@@ -77,6 +76,9 @@ def pages(cast, event: Event) -> dict[str, list[str]]:
             "/console/hotline/",
             "/stats/",
             "/notices/",
+            "/base/",
+            "/base/person/",
+            "/base/house/",
         ],
         "village_1_operator": [f"/console/events/{event.pk}/"],
         "leader": ["/leader/", f"/leader/events/{event.pk}/", "/stats/"],
