@@ -104,3 +104,47 @@ def test_the_leader_pages_fit_a_phone(browsing, cast, report, dispatched):
     screenshot(page, "leader-event-phone")
     page.locator("#instructions summary", has_text="作出批示").click()
     _no_horizontal_scroll(page)
+
+
+LIVE_TIMEOUT = 20_000  # the bell's live count polls every 5 s; allow for a reconnect
+
+
+def test_the_department_sees_a_leaders_instruction_and_supervision_live_and_replies(
+    browsing, cast, report, dispatched
+):
+    """Issue 12 acceptance (b): 批示 and 督办 from the leader's page reach the department's
+    open page without a reload; it replies; the leader sees the reply."""
+    event = dispatched(title="桥头摊点占道")
+    handler = browsing.page(cast["department_handler"], viewport=DESKTOP)
+    handler.goto("/department/")
+    bell = handler.locator("a.bell")
+    expect(bell).to_have_attribute("data-unread", "1", timeout=LIVE_TIMEOUT)  # the dispatch
+
+    leader = browsing.page(cast["leader"], viewport=DESKTOP)
+    leader.goto(f"/leader/events/{event.pk}/")
+    leader.locator("#instructions summary", has_text="作出批示").click()
+    form = leader.locator("form.instruct-form")
+    form.locator("[name=text]").fill("请两日内清理，回复结果")
+    form.locator("[name=reply_due]").fill((timezone.localdate() + timedelta(days=2)).isoformat())
+    with leader.expect_navigation():
+        form.get_by_role("button", name="提交").click()
+    supervise = leader.locator("details.action", has=leader.locator("summary", has_text="督办"))
+    supervise.locator("summary").click()
+    supervise.locator("[name=level]").select_option("yellow")
+    supervise.locator("[name=reason]").fill("群众多次反映")
+    with leader.expect_navigation():
+        supervise.get_by_role("button", name="提交").click()
+    expect(leader.locator(".timeline")).to_contain_text("督办")
+
+    expect(bell.locator(".bell-count")).to_have_text("3", timeout=LIVE_TIMEOUT)  # no reload
+    bell.click()
+    expect(handler.locator("main")).to_contain_text("领导批示：桥头摊点占道")
+    expect(handler.locator("main")).to_contain_text("督办：桥头摊点占道")
+
+    handler.goto(f"/department/events/{event.pk}/")
+    reply = handler.locator("form.reply-form")
+    reply.locator("[name=text]").fill("已清理完毕")
+    with handler.expect_navigation():
+        reply.get_by_role("button", name="回复批示").click()
+    leader.reload()
+    expect(leader.locator(".instruction .reply")).to_contain_text("已清理完毕")
