@@ -217,7 +217,16 @@
       return box;
     }
 
+    /* The event whose popup is open: a redraw (a live change, a move of the map) replaces
+       every marker, and the reader keeps the popup they opened. */
+    function popupShown() {
+      let open = null;
+      points.eachLayer((layer) => { if (layer.isPopupOpen()) open = layer; });
+      return open && { id: open.options.eventId, box: open.popupBox };
+    }
+
     function draw(data) {
+      const reopen = popupShown();
       points.clearLayers();
       cells.clearLayers();
       let total = 0;
@@ -229,6 +238,10 @@
         marker.bindPopup(() => (marker.popupBox = marker.popupBox || eventPopup(id, marker)));
         marker.options.eventId = id;
         points.addLayer(marker);
+        if (reopen && reopen.id === id && marker._map) {
+          marker.popupBox = reopen.box;
+          marker.openPopup();
+        }
         total += 1;
       });
       data.cells.forEach(([code, name, lon, lat, count, states]) => {
