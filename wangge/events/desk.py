@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from wangge.accounts.scope import restrict, scope_of
 from wangge.basedata.models import ExportLog
 from wangge.events.choices import Priority, State
-from wangge.events.display import mask_name, mask_phone, state_label
+from wangge.events.display import masked_contact, state_label
 from wangge.events.models import CardLevel, Event
 from wangge.events.queries import (
     LIVE_STATES,
@@ -95,15 +95,9 @@ EXPORT_HEADER = (
 )
 
 
-def _contact(event: Event) -> tuple[str, str]:
-    if event.is_anonymous:
-        return "", ""
-    return mask_name(event.reporter_name), mask_phone(event.reporter_phone)
-
-
 def export_row(event: Event, local) -> list:
     """One row as the queue shows it; contact data masked as on every page."""
-    name, phone = _contact(event)
+    name, phone = masked_contact(event)
     due = event.clock.due_at
     return [
         event.tracking_code,

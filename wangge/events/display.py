@@ -24,3 +24,10 @@ def mask_phone(phone: str) -> str:
     if len(phone) >= 8:
         return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
     return "*" * max(len(phone) - 2, 0) + phone[-2:] if phone else ""
+
+
+def masked_contact(event) -> tuple[str, str]:
+    """The reporter's name and phone as staff see them: masked, nothing if anonymous."""
+    if event.is_anonymous:
+        return "", ""
+    return mask_name(event.reporter_name), mask_phone(event.reporter_phone)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from wangge.errors import DomainError
 from wangge.events.clocks import light_at
-from wangge.events.display import mask_name, mask_phone
+from wangge.events.display import masked_contact
 from wangge.events.models import Attachment, CardLevel, Event, TrailEntry
 from wangge.events.queries import attach_clock_summary, event_for, is_emergency, latest_command
 from wangge.events.workflow import ACTIONS
@@ -108,19 +108,12 @@ def _instructions(event: Event, user, section: str, now) -> list[dict]:
     ]
 
 
-def contact(event: Event) -> tuple[str, str]:
-    """The reporter's name and phone as staff pages show them: masked, none if anonymous."""
-    if event.is_anonymous:
-        return "", ""
-    return mask_name(event.reporter_name), mask_phone(event.reporter_phone)
-
-
 def context(request: HttpRequest, event: Event, section: str) -> dict:
     """`section` is "console", "department" or "leader": the URL names the page links and
     posts to."""
     now = timezone.now()
     attach_clock_summary([event], now)
-    name, phone = contact(event)
+    name, phone = masked_contact(event)
     return {
         "event": event,
         "emergency": is_emergency(event),

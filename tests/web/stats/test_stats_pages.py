@@ -157,8 +157,9 @@ def test_lists_page_and_link_to_the_event(cast, history, settings):
     )
     event = first.context["rows"][0]
     assert f'href="/console/events/{event.pk}/"' in first.content.decode()
-    leader_page = client_of(cast, "leader").get(url)
-    assert "/console/events/" not in leader_page.content.decode()
+    leader_page = client_of(cast, "leader").get(url).content.decode()
+    assert f'href="/leader/events/{event.pk}/"' in leader_page  # the leader's own event page
+    assert "/console/events/" not in leader_page
 
 
 def test_the_monthly_report_downloads_from_the_page(cast, history):

@@ -22,7 +22,7 @@ from wangge.events.api.schemas import (
     EventPage,
 )
 from wangge.events.clocks import light_at
-from wangge.events.display import mask_name, mask_phone, state_label
+from wangge.events.display import masked_contact, state_label
 from wangge.events.models import Attachment, CardLevel, Clock, Event, TrailEntry
 from wangge.events.queries import QueueFilters, filter_events
 from wangge.events.workflow import action_label
@@ -64,12 +64,8 @@ def _light(clock: Clock, now: datetime) -> str | None:
 
 
 def _contact(event: Event) -> dict[str, str]:
-    if event.is_anonymous:
-        return {"reporter_name": "", "reporter_phone": ""}
-    return {
-        "reporter_name": mask_name(event.reporter_name),
-        "reporter_phone": mask_phone(event.reporter_phone),
-    }
+    name, phone = masked_contact(event)
+    return {"reporter_name": name, "reporter_phone": phone}
 
 
 def _row(event: Event, now: datetime) -> dict[str, Any]:

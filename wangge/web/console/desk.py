@@ -18,6 +18,7 @@ from wangge.accounts.models import OrgUnit, Role, UnitKind
 from wangge.errors import DomainError
 from wangge.events.choices import Channel, Priority
 from wangge.events.desk import live_lookup, places, point_in_scope, possible_duplicates
+from wangge.events.display import masked_contact
 from wangge.events.models import Event
 from wangge.events.queries import attach_clock_summary, visible_events
 from wangge.events.reporting import reportable_categories
@@ -143,7 +144,7 @@ def print_form(request: HttpRequest, event_id: int, form: str) -> HttpResponse:
     attach_clock_summary([event], now)
     entries = list(event.trail.select_related("actor").order_by("sequence"))
     last = {entry.action: entry for entry in entries}
-    name, phone = eventpage.contact(event)
+    name, phone = masked_contact(event)
     closing = last.get("check_pass") or last.get("answer")
     context = {
         "event": event,

@@ -16,14 +16,14 @@ from wangge.errors import NotFound
 from wangge.notices.messages import render as render_message
 from wangge.notices.models import Notice
 from wangge.notices.services import inbox, mark_all_read, open_notice, unread_count
-from wangge.web.inbox.links import event_url
+from wangge.web.eventlinks import event_page
 from wangge.web.live import count_response
 from wangge.web.pages import staff_page
 
 PAGE_SIZE = 20
 
 
-def shown(notice: Notice, user) -> dict:
+def shown(notice: Notice, link) -> dict:
     """A notice as the reader sees it: in their language, with their link to the event."""
     title, body = render_message(notice.kind, notice.params) or (notice.title, notice.body)
     return {
@@ -31,7 +31,7 @@ def shown(notice: Notice, user) -> dict:
         "title": title,
         "body": body,
         "unread": notice.read_at is None,
-        "has_link": bool(event_url(user, notice.event_id)),
+        "has_link": bool(link(notice.event_id)),
     }
 
 
@@ -42,9 +42,10 @@ def index(request: HttpRequest) -> HttpResponse:
         mark_all_read(request.user)
         return redirect("web:inbox")
     page = Paginator(inbox(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    link = event_page(request.user)
     context = {
         "page": page,
-        "items": [shown(n, request.user) for n in page.object_list],
+        "items": [shown(n, link) for n in page.object_list],
         "unread": unread_count(request.user),
     }
     return render(request, "web/inbox/index.html", context)
@@ -57,7 +58,7 @@ def open_one(request: HttpRequest, notice_id: int) -> HttpResponse:
         notice = open_notice(request.user, notice_id)
     except NotFound as exc:
         raise Http404(_("消息不存在。")) from exc
-    return redirect(event_url(request.user, notice.event_id) or "web:inbox")
+    return redirect(event_page(request.user)(notice.event_id) or "web:inbox")
 
 
 @staff_page(*STAFF_ROLES)

@@ -25,6 +25,7 @@ from wangge.assessment.reports import REPORT_FORMATS
 from wangge.errors import DomainError
 from wangge.regions.codes import RegionLevel
 from wangge.regions.models import Region
+from wangge.web.eventlinks import event_page
 from wangge.web.pages import staff_page
 from wangge.web.stats.query import Asked, parse
 
@@ -249,16 +250,6 @@ def _page(request: HttpRequest) -> int:
     return int(raw)
 
 
-def _event_url(request: HttpRequest):
-    """Operators open an event in the console, leaders in their workspace; a system
-    administrator has no event page."""
-    if request.user.is_superuser or request.user.has_role(Role.OPERATOR):
-        return lambda pk: reverse("web:console_event", args=[pk])
-    if request.user.has_role(Role.LEADER):
-        return lambda pk: reverse("web:leader_event", args=[pk])
-    return lambda pk: ""
-
-
 @staff_page(*STATS_ROLES)
 def events(request: HttpRequest) -> HttpResponse:
     """The events behind one figure, newest report first, PAGE_SIZE a page."""
@@ -272,7 +263,7 @@ def events(request: HttpRequest) -> HttpResponse:
     total = listed.count()
     offset = (number - 1) * PAGE_SIZE
     rows = list(listed.select_related("category")[offset : offset + PAGE_SIZE])
-    url_of = _event_url(request)
+    url_of = event_page(request.user)
     for row in rows:
         row.page_url = url_of(row.pk)
     params = {**asked.params(), "figure": figure}
