@@ -13,10 +13,9 @@ from collections.abc import Sequence
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import UploadedFile
 from PIL import Image, ImageOps
 
-from wangge.common.photos import FORMATS, CheckedImage, check_uploads, pixels_only
+from wangge.common.photos import FORMATS, CheckedImage, pixels_only
 from wangge.events.models import Attachment, Event, TrailEntry
 
 THUMBNAIL_SIZE = (320, 320)
@@ -68,13 +67,6 @@ def save_checked(
     the action's transaction, so decoding never happens while the lock is held.
     """
     return [_store(event, entry, item, uploader) for item in checked]
-
-
-def save_attachments(
-    event: Event, entry: TrailEntry | None, files: Sequence[UploadedFile], uploader
-) -> list[Attachment]:
-    """Check all files, then store each with its thumbnail and public copy."""
-    return save_checked(event, entry, check_uploads(files), uploader)
 
 
 PUBLIC_NAME = re.compile(r"^public/([0-9a-f]{2})/\1[0-9a-f]{62}\.(jpg|png|webp)$")

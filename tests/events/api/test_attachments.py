@@ -9,9 +9,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from tests.events.api.conftest import VILLAGE_1_POINT, image_bytes, jpeg_bytes
+from wangge.common.photos import check_uploads
 from wangge.errors import DomainError
-from wangge.events.attachments import public_name, save_attachments
+from wangge.events.attachments import public_name, save_checked
 from wangge.events.models import Attachment, Event
+
+
+def store(event, entry, files, uploader):
+    """What `perform` does with an action's photos: check them all, then store each."""
+    return save_checked(event, entry, check_uploads(files), uploader)
 
 
 def _upload(data: bytes, name: str = "photo.jpg", content_type: str = "image/jpeg"):
@@ -26,7 +32,7 @@ def _open(name: str) -> Image.Image:
 def test_exif_gps_is_read_and_only_the_original_keeps_metadata(report, cast):
     event = report()
     data = jpeg_bytes(gps=(120.0512, 40.0731))
-    [saved] = save_attachments(event, event.trail.first(), [_upload(data)], cast["grid_worker_1"])
+    [saved] = store(event, event.trail.first(), [_upload(data)], cast["grid_worker_1"])
     assert saved.exif_lon == pytest.approx(120.0512, abs=1e-4)
     assert saved.exif_lat == pytest.approx(40.0731, abs=1e-4)
     assert saved.sha256 == hashlib.sha256(data).hexdigest()
@@ -43,14 +49,14 @@ def test_exif_gps_is_read_and_only_the_original_keeps_metadata(report, cast):
 
 def test_photo_without_gps_has_no_position(report):
     event = report()
-    [saved] = save_attachments(event, None, [_upload(jpeg_bytes())], None)
+    [saved] = store(event, None, [_upload(jpeg_bytes())], None)
     assert saved.exif_lon is None and saved.exif_lat is None
 
 
 @pytest.mark.parametrize(("fmt", "content_type"), [("PNG", "image/png"), ("WEBP", "image/webp")])
 def test_png_and_webp_are_accepted(report, fmt, content_type):
     event = report()
-    [saved] = save_attachments(event, None, [_upload(image_bytes(fmt), "x.bin")], None)
+    [saved] = store(event, None, [_upload(image_bytes(fmt), "x.bin")], None)
     assert saved.content_type == content_type
     assert _open(public_name(saved)).format == fmt
 
@@ -69,7 +75,7 @@ def test_png_and_webp_are_accepted(report, fmt, content_type):
 def test_content_that_is_not_an_allowed_image_is_refused(report, data):
     event = report()
     with pytest.raises(DomainError) as caught:
-        save_attachments(event, None, [_upload(data)], None)
+        store(event, None, [_upload(data)], None)
     assert caught.value.code == "invalid_upload" and caught.value.status == 400
     assert not Attachment.objects.exists()
 
@@ -78,7 +84,7 @@ def test_one_bad_file_refuses_the_whole_batch(report):
     event = report()
     files = [_upload(jpeg_bytes()), _upload(b"not an image")]
     with pytest.raises(DomainError):
-        save_attachments(event, None, files, None)
+        store(event, None, files, None)
     assert not Attachment.objects.exists()
 
 
@@ -86,14 +92,14 @@ def test_size_limit_is_configurable(report, settings):
     settings.WANGGE_UPLOAD_MAX_BYTES = 1000
     event = report()
     with pytest.raises(DomainError) as caught:
-        save_attachments(event, None, [_upload(jpeg_bytes())], None)
+        store(event, None, [_upload(jpeg_bytes())], None)
     assert caught.value.code == "upload_too_large"
 
 
 def test_identical_photos_share_one_public_copy(report):
     event = report()
     data = jpeg_bytes(gps=VILLAGE_1_POINT)
-    first, second = save_attachments(event, None, [_upload(data), _upload(data)], None)
+    first, second = store(event, None, [_upload(data), _upload(data)], None)
     assert public_name(first) == public_name(second)
     assert first.file.name != second.file.name
     assert Event.objects.get().attachments.count() == 2
