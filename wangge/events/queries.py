@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from wangge.accounts.models import Role, UnitKind
+from wangge.accounts.models import Role
 from wangge.accounts.scope import restrict, scope_of
 from wangge.events.choices import SATISFIED_RATINGS, Channel, PartRole, Priority, State
 from wangge.events.clocks import light_at
@@ -31,6 +31,7 @@ from wangge.events.models import (
     TrailEntry,
 )
 from wangge.events.services import holds
+from wangge.events.transitions import awaits_verification, higher_centre
 from wangge.events.workflow import ACTIONS, ActionSpec
 from wangge.regions.codes import REGION_CODE_LENGTH, prefix_range, significant_prefix
 from wangge.regions.models import Region
@@ -330,20 +331,11 @@ def event_for(user, event_id: int) -> Event | None:
     )
 
 
-def _without_higher_centre(event: Event) -> bool:
-    parent = event.centre.parent if event.centre_id else None
-    return parent is None or parent.kind != UnitKind.CENTRE
-
-
-def _awaits_verification(event: Event) -> bool:
-    """A category needing on-site verification is dispatched only after a 核实."""
-    if not event.category.needs_verification:
-        return False
-    return not TrailEntry.objects.filter(event=event, action="verify").exists()
-
-
 # Guards that read another row: looked up only for their own action.
-LOOKED_UP_GUARDS = {"escalate": _without_higher_centre, "dispatch": _awaits_verification}
+LOOKED_UP_GUARDS = {
+    "escalate": lambda event: higher_centre(event) is None,
+    "dispatch": awaits_verification,
+}
 
 
 def _hidden_by_guard(spec: ActionSpec, event: Event, user, parts: list[EventPart]) -> bool:

@@ -206,10 +206,16 @@ def delegate(ctx: Context) -> None:
     _move_to_centre(ctx, target)
 
 
+def higher_centre(event: Event) -> OrgUnit | None:
+    """The centre above the responsible one, where 上报上级 sends the event (None at the top)."""
+    parent = event.centre.parent if event.centre_id else None
+    return parent if parent is not None and parent.kind == UnitKind.CENTRE else None
+
+
 @transition("escalate")
 def escalate(ctx: Context) -> None:
-    parent = ctx.event.centre.parent
-    if parent is None or parent.kind != UnitKind.CENTRE:
+    parent = higher_centre(ctx.event)
+    if parent is None:
         raise Conflict("no_higher_centre", "没有可上报的上级综治中心。")
     _move_to_centre(ctx, parent)
 
@@ -265,11 +271,17 @@ def _departments(ctx: Context, name: str) -> list[OrgUnit]:
     return [_unit(ctx.event, name, unit_id, UnitKind.DEPARTMENT) for unit_id in ids]
 
 
+def awaits_verification(event: Event) -> bool:
+    """A category needing on-site verification is dispatched only after a 核实."""
+    if not event.category.needs_verification:
+        return False
+    return not TrailEntry.objects.filter(event=event, action="verify").exists()
+
+
 @transition("dispatch")
 def dispatch(ctx: Context) -> None:
     event = ctx.event
-    needs = event.category.needs_verification
-    if needs and not TrailEntry.objects.filter(event=event, action="verify").exists():
+    if awaits_verification(event):
         raise Conflict("verification_required", "该分类的事件须先经网格员现场核实再派遣。")
     lead = _unit(event, "lead_department", ctx.fields["lead_department"], UnitKind.DEPARTMENT)
     assist = _departments(ctx, "assist_departments")
