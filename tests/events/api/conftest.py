@@ -11,6 +11,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from PIL import Image
 
+from wangge.common.photos import check_uploads
+from wangge.events.attachments import save_checked
 from wangge.events.choices import Channel
 from wangge.events.models import Category, Event
 from wangge.events.services import report_event
@@ -86,3 +88,8 @@ def image_bytes(fmt: str, size=(64, 48)) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, (10, 200, 10)).save(out, fmt)
     return out.getvalue()
+
+
+def store(event, entry, files, uploader):
+    """What `perform` does with an action's photos: check them all, then store each."""
+    return save_checked(event, entry, check_uploads(files), uploader)

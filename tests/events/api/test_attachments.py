@@ -8,16 +8,10 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from tests.events.api.conftest import VILLAGE_1_POINT, image_bytes, jpeg_bytes
-from wangge.common.photos import check_uploads
+from tests.events.api.conftest import VILLAGE_1_POINT, image_bytes, jpeg_bytes, store
 from wangge.errors import DomainError
-from wangge.events.attachments import public_name, save_checked
+from wangge.events.attachments import public_name
 from wangge.events.models import Attachment, Event
-
-
-def store(event, entry, files, uploader):
-    """What `perform` does with an action's photos: check them all, then store each."""
-    return save_checked(event, entry, check_uploads(files), uploader)
 
 
 def _upload(data: bytes, name: str = "photo.jpg", content_type: str = "image/jpeg"):

@@ -5,8 +5,7 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.events.api.conftest import VILLAGE_2_POINT, jpeg_bytes
-from wangge.events.attachments import save_attachments
+from tests.events.api.conftest import VILLAGE_2_POINT, jpeg_bytes, store
 from wangge.events.services import perform
 
 PHONE = "13812345678"
@@ -17,7 +16,7 @@ NAME = "张三丰"
 def event(report, cast):
     event = report(reporter_name=NAME, reporter_phone=PHONE, description="详见照片")
     photo = SimpleUploadedFile("p.jpg", jpeg_bytes(gps=(120.05, 40.07)), "image/jpeg")
-    save_attachments(event, event.trail.first(), [photo], None)
+    store(event, event.trail.first(), [photo], None)
     perform(event.pk, "accept", cast["village_1_operator"], comment="已受理，请等待派遣")
     return event
 

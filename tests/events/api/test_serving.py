@@ -8,8 +8,8 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from tests.events.api.conftest import VILLAGE_1_POINT, VILLAGE_2_POINT, jpeg_bytes
-from wangge.events.attachments import public_name, save_attachments
+from tests.events.api.conftest import VILLAGE_1_POINT, VILLAGE_2_POINT, jpeg_bytes, store
+from wangge.events.attachments import public_name
 from wangge.events.models import Attachment
 from wangge.events.services import perform
 
@@ -24,7 +24,7 @@ def _content(response) -> bytes:
 def photo(report) -> Attachment:
     event = report()
     upload = SimpleUploadedFile("p.jpg", jpeg_bytes(gps=GPS), "image/jpeg")
-    [saved] = save_attachments(event, event.trail.first(), [upload], None)
+    [saved] = store(event, event.trail.first(), [upload], None)
     return saved
 
 
@@ -174,5 +174,5 @@ def test_the_tracking_view_leaves_out_photos_of_checks(client, report, cast):
     perform(event.pk, "request_verification", operator)
     entry = perform(event.pk, "verify", cast["grid_worker_1"], findings="属实").entry
     upload = SimpleUploadedFile("v.jpg", jpeg_bytes(), "image/jpeg")
-    save_attachments(event, entry, [upload], cast["grid_worker_1"])
+    store(event, entry, [upload], cast["grid_worker_1"])
     assert client.get(f"/api/track/{event.tracking_code}").json()["photos"] == []
