@@ -82,4 +82,9 @@ def test_hotline_form_on_desktop_and_phone(browsing, cast, report, categories):
     phone = browsing.page(cast["county_operator"], viewport=PHONE)
     phone.goto("/console/hotline/")
     expect(phone.locator("#hotline-map")).to_be_visible()
+    # The top bar's sections take a row of their own on a phone, each one fully in view.
+    rights = phone.eval_on_selector_all(
+        ".topbar .sections a", "links => links.map(a => a.getBoundingClientRect().right)"
+    )
+    assert rights and max(rights) <= PHONE["width"], rights
     screenshot(phone, "hotline-entry-phone")
